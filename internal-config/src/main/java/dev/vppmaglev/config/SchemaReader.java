@@ -101,13 +101,18 @@ final class SchemaReader {
                     + " with the key maglev:, got " + Nodes.describe(root));
             return empty();
         }
-        Fields top = nodes.fields(root, "", root.getStartMark()).only(TOP_KEYS);
+        Fields top = nodes.fields(root, "", root.getStartMark());
         Fields.Entry maglevEntry = top.entry("maglev");
         if (maglevEntry == null) {
+            // One clear error rather than one per stray key: the usual cause is a missing wrapper.
+            List<String> keys = top.entries().stream().map(Fields.Entry::key).limit(5).toList();
             problems.add(Rule.MISSING_KEY, root.getStartMark(),
-                    "missing the top-level key maglev: (everything lives under it)");
+                    "missing the top-level key maglev: (everything lives under it); found "
+                            + String.join(", ", keys) + (MAGLEV_KEYS.containsAll(keys)
+                            ? ", which belong under maglev:" : " instead"));
             return empty();
         }
+        top.only(TOP_KEYS);
         if (Nodes.isNull(maglevEntry.value())) {
             problems.add(Rule.MISSING_KEY, maglevEntry.keyMark(), "maglev has no value;"
                     + " put the configuration under it");
@@ -146,15 +151,15 @@ final class SchemaReader {
         }
         Fields section = nodes.fields(e.value(), key, e.keyMark());
         for (Fields.Entry item : section.entries()) {
-            checkName(item.key(), item.keyMark(), what);
+            checkName(item.key(), item.keyMark(), key, what);
         }
         return section.entries();
     }
 
-    private void checkName(String name, Mark at, String what) {
+    private void checkName(String name, Mark at, String section, String what) {
         String problem = nameProblem(name);
         if (problem != null) {
-            problems.add(Rule.BAD_NAME, at, what + " name \"" + printable(name) + "\" " + problem
+            problems.add(Rule.BAD_NAME, at, section + ": " + what + " name \"" + printable(name) + "\" " + problem
                     + "; names are 1.." + MAX_NAME_LENGTH
                     + " characters without spaces or control characters");
         }

@@ -8,12 +8,17 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.ReaderException;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Turns bytes into text (strict UTF-8) and text into a SnakeYAML node tree, with limits that make
@@ -86,8 +91,10 @@ final class YamlSource {
         options.setCodePointLimit(MAX_CODE_POINTS);
         options.setAllowRecursiveKeys(false);
         options.setProcessComments(false);
+        MarkingParser parser = new MarkingParser(
+                new ParserImpl(new StreamReader(new StringReader(text)), options));
         try {
-            return new Yaml(options).compose(new StringReader(text));
+            return new Composer(parser, new Resolver(), options).getSingleNode();
         } catch (ReaderException e) {
             int[] lc = lineColumn(text, e.getPosition());
             problems.add(Rule.YAML_SYNTAX, lc[0], lc[1], String.format(
@@ -97,7 +104,8 @@ final class YamlSource {
             Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             problems.add(Rule.YAML_SYNTAX, at, syntaxMessage(e));
         } catch (YAMLException e) {
-            problems.add(Rule.YAML_LIMIT, 0, 0, limitMessage(e));
+            // The composer's limits carry no mark; the event it was looking at is the culprit.
+            problems.add(Rule.YAML_LIMIT, parser.lastMark, limitMessage(e));
         } catch (RuntimeException | StackOverflowError e) {
             problems.add(Rule.YAML_SYNTAX, 0, 0, "cannot parse the YAML: " + e);
         }
@@ -109,6 +117,9 @@ final class YamlSource {
         String context = e.getContext();
         if (context == null || context.isBlank()) {
             return problem;
+        }
+        if (problem.startsWith("but ")) { // "expected a single document ..., but found another"
+            return context.strip() + ", " + problem;
         }
         Mark ctx = e.getContextMark();
         String where = ctx == null ? "" : " at line " + (ctx.getLine() + 1) + ", column "
@@ -129,6 +140,38 @@ final class YamlSource {
             return "document has more than " + MAX_CODE_POINTS + " characters";
         }
         return "cannot parse the YAML: " + m;
+    }
+
+    /** A parser that remembers the start of the last event handed to the composer. */
+    private static final class MarkingParser implements Parser {
+        private final Parser delegate;
+        Mark lastMark;
+
+        MarkingParser(Parser delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID choice) {
+            return delegate.checkEvent(choice);
+        }
+
+        @Override
+        public Event peekEvent() {
+            return remember(delegate.peekEvent());
+        }
+
+        @Override
+        public Event getEvent() {
+            return remember(delegate.getEvent());
+        }
+
+        private Event remember(Event e) {
+            if (e != null && e.getStartMark() != null) {
+                lastMark = e.getStartMark();
+            }
+            return e;
+        }
     }
 
     /** 1-based line and column of the code point at {@code index} in {@code text}. */
