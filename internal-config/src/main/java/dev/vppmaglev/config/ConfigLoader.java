@@ -3,6 +3,7 @@ package dev.vppmaglev.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -112,6 +113,11 @@ public final class ConfigLoader {
                 problems.add(Rule.READ_ERROR, 0, 0, "is a directory, not a config file");
                 return null;
             }
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                // A FIFO or a device would block or never end; a config is a plain file.
+                problems.add(Rule.READ_ERROR, 0, 0, "is not a regular file");
+                return null;
+            }
             try (InputStream in = Files.newInputStream(file)) {
                 byte[] bytes = in.readNBytes((int) YamlSource.MAX_FILE_BYTES + 1);
                 if (bytes.length > YamlSource.MAX_FILE_BYTES) {
@@ -126,6 +132,9 @@ public final class ConfigLoader {
             problems.add(Rule.READ_ERROR, 0, 0, "no such file");
         } catch (AccessDeniedException e) {
             problems.add(Rule.READ_ERROR, 0, 0, "permission denied");
+        } catch (FileSystemException e) {
+            problems.add(Rule.READ_ERROR, 0, 0, "cannot read: "
+                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()));
         } catch (IOException | RuntimeException e) {
             problems.add(Rule.READ_ERROR, 0, 0, "cannot read: " + e.getMessage());
         }

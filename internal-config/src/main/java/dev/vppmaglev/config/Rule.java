@@ -59,10 +59,12 @@ enum Rule {
     DUPLICATE_POOL_BACKEND(Kind.SEMANTIC),
     DUPLICATE_AS_ADDRESS(Kind.SEMANTIC),
     DUPLICATE_VIP(Kind.SEMANTIC),
-    MISSING_SRC_ADDRESS(Kind.SEMANTIC);
+    MISSING_SRC_ADDRESS(Kind.SEMANTIC),
+    // ---- either stage: the list was cut short
+    TOO_MANY_ERRORS(Kind.EITHER);
 
-    /** Alias kept short: the stage of a rule. */
-    private enum Kind { PARSE, SEMANTIC }
+    /** The stage of a rule ({@code EITHER}: added by whichever stage overflows). */
+    private enum Kind { PARSE, SEMANTIC, EITHER }
 
     private final Kind kind;
     private final String id;
@@ -77,8 +79,12 @@ enum Rule {
         return id;
     }
 
-    /** The stage that reports this rule. */
+    /** The stage that reports this rule; {@code null} for {@link #TOO_MANY_ERRORS}. */
     ConfigException.Kind kind() {
-        return kind == Kind.PARSE ? ConfigException.Kind.PARSE : ConfigException.Kind.SEMANTIC;
+        return switch (kind) {
+            case PARSE -> ConfigException.Kind.PARSE;
+            case SEMANTIC -> ConfigException.Kind.SEMANTIC;
+            case EITHER -> null;
+        };
     }
 }
