@@ -10,7 +10,9 @@ import java.util.Objects;
 /**
  * The semantic rules across sections, run once the whole file has been read without parse
  * errors: health check and backend references, address families within a frontend, one AS per
- * address per VIP, unique VIPs, and the {@code vpp.lb} source address each VIP family needs.
+ * address per VIP, unique VIPs (and no all-port VIP beside a per-port one on an address, which
+ * VPP's lb plugin refuses: vpp-wire.md §3.5), and the {@code vpp.lb} source address each VIP
+ * family needs.
  */
 final class CrossChecks {
     private CrossChecks() {}
@@ -28,6 +30,8 @@ final class CrossChecks {
         }
 
         Map<VipKey, String> vips = new HashMap<>();
+        Map<InetAddress, String> allPort = new HashMap<>();
+        Map<InetAddress, String> perPort = new HashMap<>();
         for (SchemaReader.FrontendAt fa : p.frontends().values()) {
             Frontend f = fa.frontend();
             String vip = IpLiteral.format(f.address());
@@ -40,6 +44,21 @@ final class CrossChecks {
                         + ".address: frontend " + f.name() + " has the same VIP as frontend "
                         + other + " (" + vip + " " + f.protocol().keyword() + " port " + f.port()
                         + "); each VIP (address, protocol, port) belongs to one frontend");
+            } else {
+                // VPP's lb plugin refuses a per-port VIP beside an all-port one on one address.
+                Map<InetAddress, String> opposite = f.port() == 0 ? perPort : allPort;
+                String clash = opposite.get(f.address());
+                if (clash != null) {
+                    problems.add(Rule.ALL_PORT_CONFLICT, fa.addressMark(), "frontends." + f.name()
+                            + ".address: " + (f.port() == 0
+                            ? "frontend " + f.name() + " takes every port of " + vip
+                                    + " but frontend " + clash + " has a port on it"
+                            : "frontend " + clash + " takes every port of " + vip
+                                    + " so frontend " + f.name() + " cannot have port " + f.port())
+                            + "; VPP's lb plugin refuses all-port and per-port VIPs on one"
+                            + " address");
+                }
+                (f.port() == 0 ? allPort : perPort).putIfAbsent(f.address(), f.name());
             }
 
             if (options.vppEnabled()) {

@@ -52,6 +52,7 @@ enum Rule {
     EMPTY_POOLS(Kind.SEMANTIC),
     DUPLICATE_POOL(Kind.SEMANTIC),
     PORT_NEEDS_PROTOCOL(Kind.SEMANTIC),
+    PROTOCOL_NEEDS_PORT(Kind.SEMANTIC),
     // ---- semantic stage: across values
     UNKNOWN_HEALTHCHECK(Kind.SEMANTIC),
     UNKNOWN_BACKEND(Kind.SEMANTIC),
@@ -59,6 +60,7 @@ enum Rule {
     DUPLICATE_POOL_BACKEND(Kind.SEMANTIC),
     DUPLICATE_AS_ADDRESS(Kind.SEMANTIC),
     DUPLICATE_VIP(Kind.SEMANTIC),
+    ALL_PORT_CONFLICT(Kind.SEMANTIC),
     MISSING_SRC_ADDRESS(Kind.SEMANTIC),
     // ---- either stage: the list was cut short
     TOO_MANY_ERRORS(Kind.EITHER);

@@ -591,6 +591,12 @@ final class SchemaReader {
                 }
             }
         }
+        if (protocol != Protocol.ANY && port == 0 && f.has("protocol")) {
+            // VPP src/plugins/lb/api.c: port 0 forces protocol 255 (every protocol).
+            problems.add(Rule.PROTOCOL_NEEDS_PORT, f.mark("protocol"), f.path("protocol")
+                    + ": protocol " + protocol.keyword() + " needs a port; VPP's all-port VIPs"
+                    + " (port 0) take every protocol, so give a port or leave protocol out");
+        }
         List<Pool> pools = new ArrayList<>();
         List<List<MemberAt>> members = new ArrayList<>();
         Node poolsNode = f.required("pools");

@@ -348,4 +348,29 @@ class ConfigLoaderTest {
         assertThat(parse(MINIMAL.replace("    f:\n", "    " + longest + ":\n")).frontends())
                 .containsOnlyKeys(longest);
     }
+
+    @Test
+    void anAllPortVipBlocksPerPortVipsOnItsAddressInEitherOrder() throws Exception {
+        String twoFrontends = MINIMAL + """
+                    g:
+                      address: 192.0.2.1
+                      protocol: udp
+                      port: 53
+                      pools:
+                        - name: p
+                          backends:
+                            b: {}
+                """;
+        assertThatThrownBy(() -> parse(twoFrontends))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .singleElement().satisfies(err -> {
+                            assertThat(err.rule()).isEqualTo("all-port-conflict");
+                            assertThat(err.line()).isEqualTo(19);
+                            assertThat(err.message()).contains("frontend f takes every port of"
+                                    + " 192.0.2.1 so frontend g cannot have port 53");
+                        }));
+        // Different addresses, or per-port VIPs side by side, are fine.
+        assertThat(parse(twoFrontends.replace("  address: 192.0.2.1\n      protocol: udp",
+                "  address: 192.0.2.2\n      protocol: udp")).frontends()).hasSize(2);
+    }
 }
