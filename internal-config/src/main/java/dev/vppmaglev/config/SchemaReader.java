@@ -54,8 +54,6 @@ final class SchemaReader {
             "tcp", CheckType.TCP, "http", CheckType.HTTP, "https", CheckType.HTTPS);
     private static final Map<String, Protocol> PROTOCOLS =
             Map.of("tcp", Protocol.TCP, "udp", Protocol.UDP, "any", Protocol.ANY);
-    private static final Map<String, String> METHODS = Map.of("GET", "GET", "HEAD", "HEAD",
-            "get", "GET", "head", "HEAD");
     private static final Pattern STATUS_TEXT = Pattern.compile("\\s*([0-9]+)\\s*(?:-\\s*([0-9]+)\\s*)?");
     private static final InetAddress FILLER_ADDRESS = Inet4Address.ofLiteral("0.0.0.0");
 
@@ -471,8 +469,16 @@ final class SchemaReader {
         String method = "GET";
         n = f.get("method");
         if (n != null) {
-            String v = nodes.keyword(n, f.path("method"), METHODS, "GET, HEAD");
-            method = v == null ? method : v;
+            String v = nodes.string(n, f.path("method"));
+            if (v != null) {
+                String upper = v.toUpperCase(Locale.ROOT);
+                if (upper.equals("GET") || upper.equals("HEAD")) {
+                    method = upper;
+                } else {
+                    problems.add(Rule.BAD_VALUE, n.getStartMark(), f.path("method") + ": \""
+                            + v + "\" is not one of GET, HEAD");
+                }
+            }
         }
         List<StatusRange> expectStatus = HttpParams.DEFAULT_EXPECT_STATUS;
         n = f.get("expect-status");
@@ -485,6 +491,10 @@ final class SchemaReader {
             String v = nodes.regex(n, f.path("expect-body"));
             expectBody = v == null ? "" : v;
         }
+        if (method.equals("HEAD") && !expectBody.isEmpty()) {
+            problems.add(Rule.HEAD_WITH_BODY, f.mark("expect-body"), f.path("expect-body")
+                    + ": needs method GET; a response to HEAD has no body to search");
+        }
         String serverName = string(f, "server-name");
         boolean insecure = bool(f, "insecure-skip-verify", false);
         if (type == CheckType.HTTP) {
@@ -495,7 +505,7 @@ final class SchemaReader {
                 }
             }
         }
-        return new HttpParams(path, host, method.toUpperCase(Locale.ROOT), expectStatus,
+        return new HttpParams(path, host, method, expectStatus,
                 expectBody, serverName, insecure);
     }
 

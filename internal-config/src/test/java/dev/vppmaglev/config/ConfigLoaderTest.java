@@ -68,7 +68,7 @@ class ConfigLoaderTest {
                 entry("web", new HealthCheck("web", CheckType.HTTPS, 443, Duration.ofSeconds(5),
                         Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10), 1, 5,
                         (Inet4Address) ip("192.0.2.250"), (Inet6Address) ip("2001:db8::250"),
-                        new HttpParams("/healthz?full=1", "www.example.com", "HEAD",
+                        new HttpParams("/healthz?full=1", "www.example.com", "GET",
                                 List.of(new StatusRange(200, 200), new StatusRange(204, 204),
                                         new StatusRange(300, 399)),
                                 "^ok$", "api.example.com", true))),
@@ -304,7 +304,7 @@ class ConfigLoaderTest {
         Config c = parse(MINIMAL
                 .replace("h: { type: http, port: 80 }",
                         "h: { type: https, port: +80, timeout: \"30s\", interval: 1s,"
-                                + " params: { method: get, insecure-skip-verify: False } }")
+                                + " params: { method: head, insecure-skip-verify: False } }")
                 .replace("b: { address: 198.51.100.1, healthcheck: h }",
                         "b: { address: \" 198.51.100.1 \", healthcheck: h, enabled: FALSE }")
                 .replace("      address: 192.0.2.1", "      address: 192.0.2.1\n      protocol: any"));
@@ -312,7 +312,7 @@ class ConfigLoaderTest {
         assertThat(h.port()).isEqualTo(80);
         assertThat(h.timeout()).as("a timeout longer than the interval is allowed")
                 .isEqualTo(Duration.ofSeconds(30));
-        assertThat(((HttpParams) h.params()).method()).isEqualTo("GET");
+        assertThat(((HttpParams) h.params()).method()).isEqualTo("HEAD");
         assertThat(c.backends().get("b").enabled()).isFalse();
         assertThat(c.backends().get("b").address()).isEqualTo(ip("198.51.100.1"));
         assertThat(c.frontends().get("f").protocol()).isEqualTo(Protocol.ANY);
