@@ -1,6 +1,7 @@
 package dev.vppmaglev.config;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,7 +128,7 @@ final class Fields {
     }
 
     /** The allowed key nearest to a misspelling, when near enough (edit distance). */
-    static String closest(String key, java.util.Collection<String> allowed) {
+    static String closest(String key, Collection<String> allowed) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String a : allowed) {

@@ -4,10 +4,12 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -118,7 +120,7 @@ final class Nodes {
     private void collect(MappingNode map, String path, Map<String, Fields.Entry> into, int depth) {
         boolean reportDuplicates = duplicateChecked.add(map);
         Map<String, Fields.Entry> own = new LinkedHashMap<>();
-        List<Node> merges = new java.util.ArrayList<>();
+        List<Node> merges = new ArrayList<>();
         for (NodeTuple t : map.getValue()) {
             visit();
             Node k = t.getKeyNode();
@@ -230,7 +232,7 @@ final class Nodes {
                     return Boolean.FALSE;
                 }
                 default -> {
-                    if (YAML11_BOOLEANS.contains(v.toLowerCase(java.util.Locale.ROOT))) {
+                    if (YAML11_BOOLEANS.contains(v.toLowerCase(Locale.ROOT))) {
                         problems.add(Rule.BAD_BOOLEAN, node.getStartMark(), label(path) + "\""
                                 + v + "\" is a YAML 1.1 spelling; write true or false");
                         return null;

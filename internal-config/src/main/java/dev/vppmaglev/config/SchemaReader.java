@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
@@ -94,7 +96,7 @@ final class SchemaReader {
                     + " key maglev: with the configuration under it");
             return empty();
         }
-        if (!(root instanceof org.yaml.snakeyaml.nodes.MappingNode)) {
+        if (!(root instanceof MappingNode)) {
             problems.add(Rule.WRONG_TYPE, root.getStartMark(), "the top level must be a map"
                     + " with the key maglev:, got " + Nodes.describe(root));
             return empty();
@@ -293,10 +295,13 @@ final class SchemaReader {
         }
         if (!min.isNegative() && !max.isNegative() && !min.isZero() && !max.isZero()
                 && max.compareTo(min) < 0) {
+            boolean written = f.has("startup-max-delay");
             problems.add(Rule.STARTUP_DELAY_ORDER, f.mark("startup-max-delay"),
                     f.path("startup-max-delay") + ": " + GoDuration.format(max)
-                            + " is shorter than startup-min-delay " + GoDuration.format(min)
-                            + "; the release phase must end after the hands-off window");
+                            + (written ? "" : " (the default)") + " is shorter than"
+                            + " startup-min-delay " + GoDuration.format(min)
+                            + "; the release phase must end after the hands-off window"
+                            + (written ? "" : ": set startup-max-delay too"));
         }
         return new VppLbConfig(ip4, ip6, sync, buckets, flow, min, max);
     }
@@ -512,7 +517,7 @@ final class SchemaReader {
     /** {@code expect-status}: a code, a "lo-hi" string, or a list of those. */
     private List<StatusRange> expectStatus(Node node, String path) {
         List<Node> items;
-        if (node instanceof org.yaml.snakeyaml.nodes.SequenceNode) {
+        if (node instanceof SequenceNode) {
             items = nodes.list(node, path);
             if (items.isEmpty()) {
                 problems.add(Rule.STATUS_RANGE, node.getStartMark(), path
@@ -642,7 +647,7 @@ final class SchemaReader {
                     + ": expected a pool (a map with name and backends), got nothing");
         }
         String name = "";
-        Node n = node instanceof org.yaml.snakeyaml.nodes.MappingNode ? f.required("name") : null;
+        Node n = node instanceof MappingNode ? f.required("name") : null;
         if (n != null) {
             String v = nodes.string(n, f.path("name"));
             if (v != null) {
@@ -664,7 +669,7 @@ final class SchemaReader {
             }
         }
         List<PoolBackend> members = new ArrayList<>();
-        Node b = node instanceof org.yaml.snakeyaml.nodes.MappingNode ? f.required("backends") : null;
+        Node b = node instanceof MappingNode ? f.required("backends") : null;
         if (b != null) {
             Fields backends = nodes.fields(b, f.path("backends"), f.keyMark("backends"));
             for (Fields.Entry m : backends.entries()) {

@@ -373,4 +373,19 @@ class ConfigLoaderTest {
         assertThat(parse(twoFrontends.replace("  address: 192.0.2.1\n      protocol: udp",
                 "  address: 192.0.2.2\n      protocol: udp")).frontends()).hasSize(2);
     }
+
+    @Test
+    void aMinimumDelayAboveTheDefaultMaximumSaysToSetTheMaximum() {
+        assertThatThrownBy(() -> parse(MINIMAL.replace("      ipv4-src-address: 192.0.2.254",
+                "      ipv4-src-address: 192.0.2.254\n      startup-min-delay: 1m")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .singleElement().satisfies(err -> {
+                            assertThat(err.rule()).isEqualTo("startup-delay-order");
+                            assertThat(err.line()).as("at the lb: key").isEqualTo(3);
+                            assertThat(err.message()).isEqualTo("vpp.lb.startup-max-delay: 30s"
+                                    + " (the default) is shorter than startup-min-delay 1m; the"
+                                    + " release phase must end after the hands-off window: set"
+                                    + " startup-max-delay too");
+                        }));
+    }
 }
