@@ -90,12 +90,19 @@ public final class Weights {
      * referenced); otherwise {@link FrontendState#DOWN}.
      */
     public static FrontendState frontendState(Frontend frontend, Function<String, BackendState> states) {
+        // Same result as checking effectiveWeights(...) for a weight > 0, without building the list:
+        // it runs on every backend transition, for every frontend using the backend.
+        int active = activePoolIndex(frontend, states);
         boolean allUnknown = true;
-        for (MemberWeight m : effectiveWeights(frontend, states)) {
-            if (m.effective().weight() > 0) {
-                return FrontendState.UP;
+        List<Pool> pools = frontend.pools();
+        for (int i = 0; i < pools.size(); i++) {
+            for (PoolBackend pb : pools.get(i).backends()) {
+                BackendState s = state(states, pb.backend());
+                if (backendEffectiveWeight(i, active, s, pb.weight(), frontend.flushOnDown()).weight() > 0) {
+                    return FrontendState.UP;
+                }
+                allUnknown &= s == BackendState.UNKNOWN;
             }
-            allUnknown &= m.state() == BackendState.UNKNOWN;
         }
         return allUnknown ? FrontendState.UNKNOWN : FrontendState.DOWN;
     }
