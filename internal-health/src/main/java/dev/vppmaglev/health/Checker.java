@@ -8,6 +8,7 @@ import dev.vppmaglev.config.HealthCheckerConfig;
 import dev.vppmaglev.config.Pool;
 import dev.vppmaglev.config.PoolBackend;
 import dev.vppmaglev.config.VppLbConfig;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -526,9 +527,11 @@ public final class Checker implements AutoCloseable {
             check = w.check;
             target = w.backend.address();
         }
-        log.atDebug().setMessage("probe-start").addKeyValue("backend", w.name)
-                .addKeyValue("type", check.type().keyword())
-                .addKeyValue("address", io.netty.util.NetUtil.toAddressString(target)).log();
+        if (log.isDebugEnabled()) {
+            log.atDebug().setMessage("probe-start").addKeyValue("backend", w.name)
+                    .addKeyValue("type", check.type().keyword())
+                    .addKeyValue("address", NetUtil.toAddressString(target)).log();
+        }
         long started = System.nanoTime();
         CompletableFuture<ProbeResult> result;
         try {
@@ -542,10 +545,12 @@ public final class Checker implements AutoCloseable {
     }
 
     private void onResult(Worker w, long epoch, HealthCheck check, ProbeResult r) {
-        log.atDebug().setMessage("probe-done").addKeyValue("backend", w.name)
-                .addKeyValue("type", check.type().keyword()).addKeyValue("code", r.code())
-                .addKeyValue("detail", r.detail())
-                .addKeyValue("duration_ms", r.duration().toNanos() / 1e6).log();
+        if (log.isDebugEnabled()) {
+            log.atDebug().setMessage("probe-done").addKeyValue("backend", w.name)
+                    .addKeyValue("type", check.type().keyword()).addKeyValue("code", r.code())
+                    .addKeyValue("detail", r.detail())
+                    .addKeyValue("duration_ms", r.duration().toNanos() / 1e6).log();
+        }
         synchronized (lock) {
             if (closed || w.epoch != epoch || !w.state.probing()) {
                 log.atDebug().setMessage("probe-ignored").addKeyValue("backend", w.name)

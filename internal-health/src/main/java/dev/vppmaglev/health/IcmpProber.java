@@ -144,6 +144,11 @@ public final class IcmpProber implements Prober, AutoCloseable {
     private final ConcurrentHashMap<String, Boolean> refusalsLogged = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
+    /** Sockets are created on the calling thread. */
+    public IcmpProber(ScheduledExecutorService timer) {
+        this(timer, Runnable::run);
+    }
+
     /**
      * @param timer          runs the per-probe timeouts (not owned)
      * @param socketExecutor where {@code socket(2)} is called ({@code Runnable::run} = the caller)

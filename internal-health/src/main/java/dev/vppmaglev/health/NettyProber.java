@@ -126,6 +126,11 @@ public final class NettyProber implements Prober {
     private volatile SslContext verifyingContext;
     private volatile SslContext insecureContext;
 
+    /** Sockets are created on the calling thread. */
+    public NettyProber(EventLoopGroup group, String version) {
+        this(group, Runnable::run, version, null);
+    }
+
     /**
      * @param group          event loops that drive the probes (not owned)
      * @param socketExecutor where sockets are created ({@code Runnable::run} = the caller's thread)
@@ -380,6 +385,9 @@ public final class NettyProber implements Prober {
             }
             HttpParams h = (HttpParams) check.params();
             status = r.status().code();
+            if (status >= 100 && status < 200 && status != 101) {
+                return; // interim response (e.g. 103 Early Hints): the final one follows
+            }
             if (!h.statusExpected(status)) {
                 finish(fail(ResultCodes.L7STS, "status " + status + ", expected " + ranges(h.expectStatus())));
                 return;

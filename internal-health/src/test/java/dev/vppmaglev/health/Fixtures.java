@@ -37,7 +37,10 @@ final class Fixtures {
         }
     }
 
-    /** A health check with the spec's defaults (interval 2 s, fast 1 s, down 5 s, timeout 1 s, rise 2, fall 3). */
+    /**
+     * A health check with interval 2 s, fast 1 s, down 5 s, rise 2, fall 3, and a timeout of 5 s:
+     * generous, so probes expected to pass do not time out on a loaded 2-core machine.
+     */
     static CheckBuilder check(String name, CheckType type) {
         return new CheckBuilder(name, type);
     }
@@ -49,7 +52,7 @@ final class Fixtures {
         Duration interval = Duration.ofSeconds(2);
         Duration fast = Duration.ofSeconds(1);
         Duration down = Duration.ofSeconds(5);
-        Duration timeout = Duration.ofSeconds(1);
+        Duration timeout = Duration.ofSeconds(5);
         int rise = 2;
         int fall = 3;
         Inet4Address src4;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 
 class IcmpProberTest {
     private static final int EAFNOSUPPORT = 97;
-    private static final HealthCheck ICMP = check("ping", CheckType.ICMP).timeout(Duration.ofSeconds(2)).build();
+    private static final HealthCheck ICMP = check("ping", CheckType.ICMP).timeout(Duration.ofSeconds(5)).build();
     private static final HealthCheck ICMP_SHORT = check("ping", CheckType.ICMP).timeout(Duration.ofMillis(500)).build();
 
     private static ScheduledExecutorService timer;
@@ -143,8 +143,8 @@ class IcmpProberTest {
         void manyConcurrentProbesShareOneSocket() throws Exception {
             assumeTrue(TestNetns.root(), "raw ICMP needs root (CI runs as root)");
             // a second prober (another raw socket seeing every reply too) must not steal replies
-            try (IcmpProber p = new IcmpProber(timer, Runnable::run);
-                 IcmpProber other = new IcmpProber(timer, Runnable::run)) {
+            IcmpProber p = new IcmpProber(timer, Runnable::run);
+            try (IcmpProber other = new IcmpProber(timer, Runnable::run)) {
                 List<java.util.concurrent.CompletableFuture<ProbeResult>> all = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
                     all.add(p.probe(ICMP, ip(i % 2 == 0 ? "127.0.0.1" : "127.0.0.2")));
@@ -158,6 +158,8 @@ class IcmpProberTest {
                 assertThat(p.receiver(Family.V6)).as("no IPv6 socket opened").isNull();
                 p.close();
                 assertThat(rx.isAlive()).as("close wakes and ends the receiver thread").isFalse();
+            } finally {
+                p.close(); // idempotent
             }
         }
     }

@@ -243,11 +243,11 @@ class NettyProberTest {
         @Test
         void slowResponseIsL7toutWithinTheTimeout() throws Exception {
             HealthCheck c = check("slow", CheckType.HTTP).port(http.getAddress().getPort())
-                    .timeout(Duration.ofMillis(300)).params(http(unique("/slow"))).build();
+                    .timeout(Duration.ofSeconds(1)).params(http(unique("/slow"))).build();
             ProbeResult r = probe(c, "127.0.0.1");
             assertThat(r.code()).isEqualTo(ResultCodes.L7TOUT);
-            assertThat(r.detail()).isEqualTo("no response within 300 ms");
-            assertThat(r.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(290));
+            assertThat(r.detail()).isEqualTo("no response within 1000 ms");
+            assertThat(r.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(990));
         }
 
         @Test
@@ -261,6 +261,22 @@ class NettyProberTest {
                 ProbeResult r = probe(c, "127.0.0.1");
                 assertThat(r.code()).isEqualTo(ResultCodes.L7RSP);
                 assertThat(r.detail()).startsWith("malformed response");
+            }
+        }
+
+        @Test
+        void interimResponsesAreSkipped() throws Exception {
+            try (RawServer hints = new RawServer("127.0.0.1", s -> {
+                s.getInputStream().read(new byte[1024]);
+                s.getOutputStream().write(("HTTP/1.1 103 Early Hints\r\nLink: </app.css>; rel=preload\r\n\r\n"
+                        + "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            })) {
+                HealthCheck c = check("hints", CheckType.HTTP).port(hints.port()).params(http("/")).build();
+                ProbeResult r = probe(c, "127.0.0.1");
+                assertThat(r.code()).isEqualTo(ResultCodes.L7STS);
+                assertThat(r.detail()).isEqualTo("status 503, expected 200-399");
             }
         }
 
@@ -374,11 +390,11 @@ class NettyProberTest {
         @Test
         void noReplyIsL7tout() throws Exception {
             try (RawServer s = RawServer.silent("127.0.0.1")) {
-                HealthCheck c = check("redis", CheckType.TCP).port(s.port()).timeout(Duration.ofMillis(300))
+                HealthCheck c = check("redis", CheckType.TCP).port(s.port()).timeout(Duration.ofSeconds(1))
                         .params(new TcpParams("PING\r\n", "PONG", false, "", false)).build();
                 ProbeResult r = probe(c, "127.0.0.1");
                 assertThat(r.code()).isEqualTo(ResultCodes.L7TOUT);
-                assertThat(r.detail()).isEqualTo("no matching reply within 300 ms");
+                assertThat(r.detail()).isEqualTo("no matching reply within 1000 ms");
             }
         }
     }
@@ -478,11 +494,11 @@ class NettyProberTest {
         @Test
         void handshakeTimeoutIsL6tout() throws Exception {
             try (RawServer s = RawServer.silent("127.0.0.1")) {
-                HealthCheck c = check("tls", CheckType.HTTPS).port(s.port()).timeout(Duration.ofMillis(300))
+                HealthCheck c = check("tls", CheckType.HTTPS).port(s.port()).timeout(Duration.ofSeconds(1))
                         .params(http("/", "", "GET", HttpParams.DEFAULT_EXPECT_STATUS, "", "", true)).build();
                 ProbeResult r = probe(c, "127.0.0.1");
                 assertThat(r.code()).isEqualTo(ResultCodes.L6TOUT);
-                assertThat(r.detail()).isEqualTo("TLS handshake timeout after 300 ms");
+                assertThat(r.detail()).isEqualTo("TLS handshake timeout after 1000 ms");
             }
         }
 
