@@ -161,7 +161,13 @@ public final class NettyProber implements Prober {
             return CompletableFuture.completedFuture(ProbeResult.fail(ResultCodes.ICMPUNR,
                     "icmp checks are not run by the TCP/HTTP prober", Duration.ZERO));
         }
-        return new Attempt(check, target).start();
+        Attempt attempt = new Attempt(check, target);
+        try {
+            return attempt.start();
+        } catch (RuntimeException e) { // e.g. the event loop group is shut down
+            attempt.finish(attempt.fail(ResultCodes.L4CON, "cannot start probe: " + message(e)));
+            return attempt.result;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -241,7 +247,12 @@ public final class NettyProber implements Prober {
         private void initPipeline(SocketChannel ch) {
             ChannelPipeline p = ch.pipeline();
             if (tls) {
-                p.addLast("tls", newSslHandler(ch));
+                try {
+                    p.addLast("tls", newSslHandler(ch));
+                } catch (RuntimeException e) { // e.g. a server name SNI cannot carry
+                    finish(fail(ResultCodes.L6RSP, "cannot set up TLS: " + message(e)));
+                    return;
+                }
             }
             if (check.type() != CheckType.TCP) {
                 p.addLast("http", new HttpClientCodec());

@@ -519,6 +519,13 @@ class NettyProberTest {
         }
 
         @Test
+        void aServerNameSniCannotCarryIsAClearL6rsp() throws Exception {
+            ProbeResult r = probe(https("bad_name.test", "", true), "127.0.0.1");
+            assertThat(r.code()).isEqualTo(ResultCodes.L6RSP);
+            assertThat(r.detail()).startsWith("cannot set up TLS: ");
+        }
+
+        @Test
         void tcpWithTlsIsL6ok() throws Exception {
             sniSeen.clear();
             HealthCheck c = check("tcptls", CheckType.TCP).port(port())
@@ -528,6 +535,16 @@ class NettyProberTest {
             assertThat(r.detail()).startsWith("TLS handshake done (TLSv1.");
             assertThat(sniSeen).containsExactly(TestTls.NAME);
         }
+    }
+
+    @Test
+    void aShutDownGroupGivesAResultNotAnException() throws Exception {
+        EventLoopGroup dead = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        dead.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        ProbeResult r = new NettyProber(dead, "test").probe(httpCheck(http("/")), ip("127.0.0.1"))
+                .get(20, TimeUnit.SECONDS);
+        assertThat(r.code()).isEqualTo(ResultCodes.L4CON);
+        assertThat(r.detail()).startsWith("cannot start probe: ");
     }
 
     @Test
