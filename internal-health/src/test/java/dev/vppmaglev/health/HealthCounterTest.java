@@ -1,0 +1,76 @@
+package dev.vppmaglev.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class HealthCounterTest {
+
+    /**
+     * Feeds a probe sequence (P = pass, F = fail) into a counter and checks the counter value and
+     * the state after every probe. start = "u" means entering unknown (expedited preset rise-1).
+     */
+    @ParameterizedTest(name = "rise={0} fall={1} start={2} {3} -> {4} / {5}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # rise | fall | start | probes     | counters          | states
+            # expedited unknown: one pass is up, one failure is down at once
+              2    | 3    | u     | P          | 2                 | U
+              2    | 3    | u     | F          | 0                 | D
+              1    | 1    | u     | P          | 1                 | U
+              1    | 1    | u     | F          | 0                 | D
+              3    | 2    | u     | P          | 3                 | U
+            # failure in unknown: counter max(rise-2,0), back up after min(rise,2) passes
+              3    | 2    | u     | FPP        | 1,2,3             | D,D,U
+              4    | 3    | u     | FPP        | 2,3,4             | D,D,U
+              2    | 3    | u     | FPP        | 0,1,2             | D,D,U
+            # from fully up it takes exactly fall failures
+              2    | 3    | 4     | FFF        | 3,2,1             | U,U,D
+              3    | 1    | 3     | F          | 2                 | D
+            # from fully down it takes exactly rise passes
+              2    | 3    | 0     | PP         | 1,2               | D,U
+              3    | 2    | 0     | PPP        | 1,2,3             | D,D,U
+            # saturation at both ends
+              2    | 3    | u     | PPPPP      | 2,3,4,4,4         | U,U,U,U,U
+              2    | 3    | 0     | FFF        | 0,0,0             | D,D,D
+            # alternating results near the top stay inside the band: no flapping
+              2    | 3    | 4     | FPFPFPFP   | 3,4,3,4,3,4,3,4   | U,U,U,U,U,U,U,U
+              3    | 3    | 5     | FFPFFPP    | 4,3,4,3,2,3,4     | U,U,U,U,D,U,U
+            # alternating near the bottom stays down
+              3    | 3    | 0     | PFPFPF     | 1,0,1,0,1,0       | D,D,D,D,D,D
+            """)
+    void sequences(int rise, int fall, String start, String probes, String counters, String states) {
+        HealthCounter c = start.equals("u") ? HealthCounter.expedited(rise, fall)
+                : new HealthCounter(rise, fall, Integer.parseInt(start));
+        List<String> seenCounters = new ArrayList<>();
+        List<String> seenStates = new ArrayList<>();
+        for (char p : probes.toCharArray()) {
+            c = c.record(p == 'P');
+            seenCounters.add(Integer.toString(c.value()));
+            seenStates.add(c.probedState() == BackendState.UP ? "U" : "D");
+        }
+        assertThat(String.join(",", seenCounters)).isEqualTo(counters);
+        assertThat(String.join(",", seenStates)).isEqualTo(states);
+    }
+
+    @Test
+    void maxIsRisePlusFallMinusOneAndPresetIsRiseMinusOne() {
+        HealthCounter c = HealthCounter.expedited(2, 3);
+        assertThat(c.max()).isEqualTo(4);
+        assertThat(c.value()).isEqualTo(1);
+        assertThat(c.healthy()).isFalse();
+        assertThat(new HealthCounter(2, 3, 2).healthy()).isTrue();
+    }
+
+    @Test
+    void rejectsOutOfRange() {
+        assertThatThrownBy(() -> new HealthCounter(0, 3, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rise and fall must be >= 1");
+        assertThatThrownBy(() -> new HealthCounter(2, 3, 5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("out of range 0..4");
+    }
+}
