@@ -1,0 +1,132 @@
+package dev.vppmaglev.daemon;
+
+import dev.vppmaglev.config.Config;
+import dev.vppmaglev.config.ConfigException;
+import dev.vppmaglev.config.ConfigLoader;
+import dev.vppmaglev.daemon.events.EventHub;
+import dev.vppmaglev.daemon.grpc.GrpcServer;
+import dev.vppmaglev.daemon.grpc.MaglevService;
+import dev.vppmaglev.daemon.grpc.ProtoMapper;
+import dev.vppmaglev.daemon.http.HttpEndpoints;
+import dev.vppmaglev.daemon.logging.Logging;
+import dev.vppmaglev.daemon.metrics.DaemonMetrics;
+import dev.vppmaglev.health.BackendTransition;
+import dev.vppmaglev.health.Checker;
+import dev.vppmaglev.health.FrontendTransition;
+import dev.vppmaglev.health.HealthListener;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running maglevd: config, checker, event hub, metrics, gRPC and HTTP listeners, wired
+ * together. {@link #start} brings them up in dependency order; {@link #close} takes them down in
+ * reverse.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final Deque<AutoCloseable> closers = new ArrayDeque<>();
+    private final ConfigManager configs;
+    private final Checker checker;
+    private final EventHub hub;
+    private final GrpcServer grpc;
+    private final HttpEndpoints http;
+    private final ExecutorService handlers;
+
+    private Daemon(Flags flags, BuildInfo build, Logging logging, Instant startedAt) throws ConfigException, IOException {
+        configs = new ConfigManager(flags.config, new ConfigLoader.Options(flags.vppEnabled()));
+        Config config = configs.loadInitial();
+
+        hub = new EventHub(logging::subscriberDemand);
+        logging.streamTo(hub::publish);
+
+        HealthRuntime health = new HealthRuntime(build.version());
+        closers.push(health);
+        checker = health.checker();
+        checker.addListener(new HealthListener() {
+            @Override
+            public void onBackendTransition(BackendTransition t) {
+                hub.publish(ProtoMapper.event(t));
+            }
+
+            @Override
+            public void onFrontendTransition(FrontendTransition t) {
+                hub.publish(ProtoMapper.event(t));
+            }
+        });
+        PrometheusRegistry registry = new PrometheusRegistry();
+        DaemonMetrics metrics = new DaemonMetrics(registry, checker);
+        checker.addListener(metrics);
+        configs.onApply(checker::apply);
+
+        VppControl vpp = new VppControl.Disabled();
+
+        handlers = Executors.newVirtualThreadPerTaskExecutor();
+        closers.push(handlers::shutdownNow);
+        MaglevService service = new MaglevService(checker, configs, vpp, hub, logging, build, startedAt, handlers);
+
+        InetSocketAddress grpcAddr = flags.grpcAddr.isBlank() ? null : ListenAddress.parse(flags.grpcAddr);
+        Path grpcSocket = flags.grpcSocket.isBlank() ? null : Path.of(flags.grpcSocket);
+        grpc = new GrpcServer(service, metrics, flags.reflection, grpcAddr, grpcSocket, handlers);
+        closers.push(grpc);
+
+        if (flags.metricsAddr.isBlank()) {
+            http = null;
+        } else {
+            http = new HttpEndpoints(ListenAddress.parse(flags.metricsAddr), registry, () -> null);
+            closers.push(http);
+        }
+
+        // Listeners first: a check may probe maglevd's own endpoints, and operators can watch
+        // the very first transitions.
+        checker.apply(config);
+    }
+
+    /**
+     * Loads the config and starts every part.
+     *
+     * @throws ConfigException when the config does not load
+     * @throws IOException     when a listener cannot bind
+     */
+    public static Daemon start(Flags flags, BuildInfo build, Logging logging, Instant startedAt)
+            throws ConfigException, IOException {
+        return new Daemon(flags, build, logging, startedAt);
+    }
+
+    /** The one reload path (SIGHUP, ReloadConfig). */
+    public ConfigManager configs() {
+        return configs;
+    }
+
+    /** Bound gRPC TCP port, -1 when none. */
+    public int grpcPort() {
+        return grpc.tcpPort();
+    }
+
+    /** Bound metrics port, -1 when disabled. */
+    public int metricsPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** Stops everything in reverse start order. */
+    @Override
+    public void close() {
+        while (!closers.isEmpty()) {
+            AutoCloseable c = closers.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.atWarn().setMessage("shutdown-error").addKeyValue("error", String.valueOf(e)).log();
+            }
+        }
+    }
+}
