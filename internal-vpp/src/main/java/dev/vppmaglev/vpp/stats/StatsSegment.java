@@ -165,17 +165,18 @@ public final class StatsSegment implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Arena arena = Arena.ofShared();
         MemorySegment seg;
+        long len;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long len = ch.size();
-            if (len < HEADER_SIZE) {
-                arena.close();
-                throw new StatsFormatException(
-                        "stats segment " + file + " is " + len + " bytes, smaller than the " + HEADER_SIZE + "-byte header");
-            }
-            seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, len, arena);
+            len = ch.size();
+            seg = len < HEADER_SIZE ? null : ch.map(FileChannel.MapMode.READ_ONLY, 0, len, arena);
         } catch (IOException e) {
             arena.close();
             throw new StatsConnectException("open", "cannot map stats segment file " + file + ": " + e, e);
+        }
+        if (seg == null) {
+            arena.close();
+            throw new StatsFormatException(
+                    "stats segment " + file + " is " + len + " bytes, smaller than the " + HEADER_SIZE + "-byte header");
         }
         return create(file.toString(), arena, seg, options);
     }
