@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -662,6 +663,10 @@ public final class StatsSegment implements AutoCloseable {
      * grew the vector), a negative index (VIP index or FIB stats index not known), and counters
      * that do not exist yet (VPP creates the lb counters when the first VIP is added).
      *
+     * <p>This convenience allocates a 48-byte-per-VIP scratch on every call; a loop that reads
+     * the same VIPs every few seconds should keep an {@link LbCounterBatch} ({@link #lbCounterBatch}),
+     * which allocates only its result.
+     *
      * @param lbIndexes       each VIP's lb pool index ({@code [N]} of {@code show lb vips verbose})
      * @param fibStatsIndexes each VIP prefix's FIB stats index
      *                        ({@code ip_route_lookup_reply.route.stats_index}), same length
@@ -672,14 +677,25 @@ public final class StatsSegment implements AutoCloseable {
      * @throws StatsFormatException     when the segment is malformed
      */
     public LbCounterValues[] readLbCounters(int[] lbIndexes, int[] fibStatsIndexes) throws StatsException {
-        Objects.requireNonNull(lbIndexes, "lbIndexes");
-        Objects.requireNonNull(fibStatsIndexes, "fibStatsIndexes");
-        if (lbIndexes.length != fibStatsIndexes.length) {
-            throw new IllegalArgumentException("lbIndexes has " + lbIndexes.length + " elements, fibStatsIndexes "
-                    + fibStatsIndexes.length);
-        }
-        int n = lbIndexes.length;
-        LbCounterValues[] out = new LbCounterValues[n];
+        return new LbCounterBatch(this, lbIndexes, fibStatsIndexes, false).read();
+    }
+
+    /**
+     * A reusable batch for {@link #readLbCounters}: the arrays are copied, the scratch kept.
+     *
+     * @throws IllegalArgumentException when the arrays differ in length
+     */
+    public LbCounterBatch lbCounterBatch(int[] lbIndexes, int[] fibStatsIndexes) {
+        return new LbCounterBatch(this, lbIndexes, fibStatsIndexes, true);
+    }
+
+    /**
+     * The batch read behind {@link LbCounterBatch}: one consistent read into {@code acc}, six
+     * longs per VIP in the field order of {@link LbCounterValues}. Per counter and per thread,
+     * the thread's vector is located and bounds-checked once, then every requested index is
+     * added. Allocates nothing.
+     */
+    void readLbCounters(int[] lbIndexes, int[] fibStatsIndexes, long[] acc) throws StatsException {
         long start = System.nanoTime();
         try {
             for (;;) {
@@ -687,33 +703,16 @@ public final class StatsSegment implements AutoCloseable {
                 long epoch = beginRead(start, "lb counters");
                 if (epoch == dir.epoch()) {
                     try {
+                        Arrays.fill(acc, 0, 6 * lbIndexes.length, 0L);
                         long dirOff = directoryOffset();
                         long dirLen = vecLen(dirOff, ENTRY_SIZE, "directory vector");
-                        long nextT = threadVector(dir, dirOff, dirLen, StatsNames.LB_NEXT_PACKET, false);
-                        long firstT = threadVector(dir, dirOff, dirLen, StatsNames.LB_FIRST_PACKET, false);
-                        long untrackedT = threadVector(dir, dirOff, dirLen, StatsNames.LB_UNTRACKED_PACKET, false);
-                        long noServerT = threadVector(dir, dirOff, dirLen, StatsNames.LB_NO_SERVER, false);
-                        long routeT = threadVector(dir, dirOff, dirLen, StatsNames.ROUTE_TO, true);
-                        long nextN = threadCount(nextT, StatsNames.LB_NEXT_PACKET);
-                        long firstN = threadCount(firstT, StatsNames.LB_FIRST_PACKET);
-                        long untrackedN = threadCount(untrackedT, StatsNames.LB_UNTRACKED_PACKET);
-                        long noServerN = threadCount(noServerT, StatsNames.LB_NO_SERVER);
-                        long routeN = threadCount(routeT, StatsNames.ROUTE_TO);
-                        for (int i = 0; i < n; i++) {
-                            long lb = lbIndexes[i];
-                            long fib = fibStatsIndexes[i];
-                            long next = sumAt(nextT, nextN, lb, false, 0, StatsNames.LB_NEXT_PACKET);
-                            long first = sumAt(firstT, firstN, lb, false, 0, StatsNames.LB_FIRST_PACKET);
-                            long untracked = sumAt(untrackedT, untrackedN, lb, false, 0, StatsNames.LB_UNTRACKED_PACKET);
-                            long noServer = sumAt(noServerT, noServerN, lb, false, 0, StatsNames.LB_NO_SERVER);
-                            long packets = sumAt(routeT, routeN, fib, true, 0, StatsNames.ROUTE_TO);
-                            long bytes = sumAt(routeT, routeN, fib, true, 8, StatsNames.ROUTE_TO);
-                            out[i] = (next | first | untracked | noServer | packets | bytes) == 0
-                                    ? LbCounterValues.ZERO
-                                    : new LbCounterValues(first, next, untracked, noServer, packets, bytes);
-                        }
+                        accumulate(dir, dirOff, dirLen, StatsNames.LB_FIRST_PACKET, false, lbIndexes, acc, 0);
+                        accumulate(dir, dirOff, dirLen, StatsNames.LB_NEXT_PACKET, false, lbIndexes, acc, 1);
+                        accumulate(dir, dirOff, dirLen, StatsNames.LB_UNTRACKED_PACKET, false, lbIndexes, acc, 2);
+                        accumulate(dir, dirOff, dirLen, StatsNames.LB_NO_SERVER, false, lbIndexes, acc, 3);
+                        accumulate(dir, dirOff, dirLen, StatsNames.ROUTE_TO, true, fibStatsIndexes, acc, 4);
                         if (endRead(epoch)) {
-                            return out;
+                            return;
                         }
                     } catch (StatsFormatException | StatsEntryTypeException e) {
                         if (endRead(epoch)) {
@@ -725,6 +724,36 @@ public final class StatsSegment implements AutoCloseable {
             }
         } catch (IllegalStateException e) {
             throw closedError(e);
+        }
+    }
+
+    /**
+     * Adds counter {@code name} at {@code indexes[i]} into {@code acc[6 i + field]} (and, for a
+     * combined counter, bytes into {@code acc[6 i + field + 1]}) for every thread. A missing
+     * counter, a null thread vector, a negative index or one beyond a thread's vector adds 0.
+     */
+    private void accumulate(Directory dir, long dirOff, long dirLen, String name, boolean combined, int[] indexes,
+            long[] acc, int field) throws StatsFormatException, StatsEntryTypeException {
+        long threadsOff = threadVector(dir, dirOff, dirLen, name, combined);
+        long threads = threadCount(threadsOff, name);
+        int elem = combined ? COMBINED_ELEM : SIMPLE_ELEM;
+        for (long t = 0; t < threads; t++) {
+            long ptr = seg.get(U64, threadsOff + 8 * t);
+            if (ptr == 0) {
+                continue;
+            }
+            long off = dataOffset(ptr, name);
+            long len = vecLen(off, elem, name);
+            for (int i = 0, a = field; i < indexes.length; i++, a += 6) {
+                long index = indexes[i];
+                if (Long.compareUnsigned(index, len) < 0) { // also false for a negative index
+                    long at = off + index * elem;
+                    acc[a] += seg.get(U64, at);
+                    if (combined) {
+                        acc[a + 1] += seg.get(U64, at + 8);
+                    }
+                }
+            }
         }
     }
 

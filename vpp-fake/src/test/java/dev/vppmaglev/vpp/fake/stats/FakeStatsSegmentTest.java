@@ -73,7 +73,7 @@ class FakeStatsSegmentTest {
             });
             assertThat(raw.inProgress()).isZero();
             assertThat(raw.epoch()).isEqualTo(epoch + 1);
-            try (FakeStatsSegment.HeldLock held = fake.holdLock()) {
+            try (FakeStatsSegment.HeldLock _ = fake.holdLock()) {
                 fake.setScalar("/c", 1);
                 assertThat(raw.inProgress()).isEqualTo(1);
             }

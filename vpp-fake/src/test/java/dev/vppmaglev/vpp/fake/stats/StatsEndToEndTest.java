@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.vppmaglev.vpp.stats.EntryType;
+import dev.vppmaglev.vpp.stats.LbCounterBatch;
 import dev.vppmaglev.vpp.stats.LbCounterValues;
 import dev.vppmaglev.vpp.stats.PacketsBytes;
 import dev.vppmaglev.vpp.stats.StatsConnectException;
@@ -87,6 +88,15 @@ class StatsEndToEndTest {
         assertThat(s.readLbCounters(new int[] {1}, new int[] {8}))
                 .containsExactly(new LbCounterValues(6, 7, 2, 0, 15, 960));
         assertThat(s.simpleCounter(s.lookup(StatsNames.LB_FIRST_PACKET), 1)).isEqualTo(6);
+
+        // The allocation-free form: six longs per VIP in LbCounterValues' field order.
+        LbCounterBatch batch = s.lbCounterBatch(new int[] {0, 1}, new int[] {-1, 8});
+        long[] values = new long[2 * LbCounterBatch.FIELDS];
+        batch.readInto(values);
+        assertThat(values).containsExactly(0, 0, 0, 3, 0, 0, /* VIP 1 */ 6, 7, 2, 0, 15, 960);
+        assertThatThrownBy(() -> batch.readInto(new long[11]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs 12 (6 per VIP)");
         assertThat(s.combinedCounter(s.lookup(StatsNames.ROUTE_TO), 8)).isEqualTo(new PacketsBytes(15, 960));
 
         fake.beat();
@@ -108,6 +118,15 @@ class StatsEndToEndTest {
         assertThat(s.simpleCounter(first, 5000)).isEqualTo(1);
         assertThat(s.readLbCounters(new int[] {3, 5000, 5001}, new int[] {-1, -1, -1}))
                 .extracting(LbCounterValues::first).containsExactly(30L, 1L, 0L);
+
+        // A kept batch follows the moves too (it resolves names per epoch, not per batch).
+        LbCounterBatch batch = s.lbCounterBatch(new int[] {3, 5000}, new int[] {-1, -1});
+        assertThat(batch.size()).isEqualTo(2);
+        assertThat(batch.read()).extracting(LbCounterValues::first).containsExactly(30L, 1L);
+        fake.resize(StatsNames.LB_FIRST_PACKET, 6000);
+        fake.addLbCounter(StatsNames.LB_FIRST_PACKET, 5000, 1);
+        assertThat(batch.read()).extracting(LbCounterValues::first).containsExactly(30L, 2L);
+        fake.resize(StatsNames.LB_FIRST_PACKET, 5001);
 
         // Shrunk below an index: that index now reads 0, the rest keeps its value.
         fake.resize(StatsNames.LB_FIRST_PACKET, 4);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.vppmaglev.vpp.stats.LbCounterBatch;
 import dev.vppmaglev.vpp.stats.LbCounterValues;
 import dev.vppmaglev.vpp.stats.PacketsBytes;
 import dev.vppmaglev.vpp.stats.StatsBusyException;
@@ -103,9 +104,11 @@ class TornReadTest {
             int seed = r;
             readers.add(Thread.ofPlatform().name("torn-reader-" + r).start(() -> {
                 try {
+                    // reader 0 keeps a batch (the counters loop's way), reader 1 uses the one-shot call
+                    LbCounterBatch batch = reader.lbCounterBatch(lb, fib);
                     long last = 0;
                     for (int n = 0; !stop.get(); n++) {
-                        LbCounterValues[] v = reader.readLbCounters(lb, fib);
+                        LbCounterValues[] v = seed == 0 ? batch.read() : reader.readLbCounters(lb, fib);
                         long expect = v[0].first();
                         assertThat(expect % THREADS).isZero();
                         assertThat(expect).as("generations only grow").isGreaterThanOrEqualTo(last);
@@ -145,7 +148,7 @@ class TornReadTest {
         try (StatsSegment impatient = StatsSegment.open(tmp.resolve("stats.sock"),
                 StatsOptions.DEFAULT.withLockTimeout(Duration.ofMillis(200)))) {
             assertThat(impatient.readLbCounters(new int[] {1}, new int[] {1})).containsExactly(LbCounterValues.ZERO);
-            try (FakeStatsSegment.HeldLock held = fake.holdLock()) {
+            try (FakeStatsSegment.HeldLock _ = fake.holdLock()) {
                 assertThatThrownBy(() -> impatient.readLbCounters(new int[] {1}, new int[] {1}))
                         .isInstanceOf(StatsBusyException.class)
                         .hasMessageContaining("VPP kept the segment locked (in_progress) for more than 200 ms")
