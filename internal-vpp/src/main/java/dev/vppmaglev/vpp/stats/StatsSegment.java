@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A read-only view of VPP's stats segment (vpp-wire.md §4), mapped once and read in place.
@@ -67,6 +69,8 @@ import java.util.concurrent.locks.LockSupport;
  * result (the directory cache is rebuilt once per epoch).
  */
 public final class StatsSegment implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StatsSegment.class);
+
     /** {@code STAT_SEGMENT_VERSION} this reader understands. */
     public static final int SUPPORTED_VERSION = 2;
 
@@ -129,6 +133,13 @@ public final class StatsSegment implements AutoCloseable {
         }
         long errorVector = seg.get(U64, HDR_ERROR_VECTOR) - base;
         this.legacy = errorVector > 0 && errorVector < size;
+        log.atDebug().setMessage("vpp-stats-mapped")
+                .addKeyValue("segment", source)
+                .addKeyValue("size", size)
+                .addKeyValue("base", "0x" + Long.toHexString(base))
+                .addKeyValue("epoch", seg.get(U64, HDR_EPOCH))
+                .addKeyValue("legacy", legacy)
+                .log();
     }
 
     /** Connects to {@code stats.sock} with {@link StatsOptions#DEFAULT}; see {@link #open(Path, StatsOptions)}. */
@@ -365,7 +376,7 @@ public final class StatsSegment implements AutoCloseable {
      */
     public long simpleCounter(StatsEntry entry, int index) throws StatsException {
         checkIndex(index);
-        return readCounter(entry, index, false, 0);
+        return readCounter(entry, index);
     }
 
     /**
@@ -377,7 +388,7 @@ public final class StatsSegment implements AutoCloseable {
      */
     public long simpleCounter(StatsEntry entry) throws StatsException {
         requireSymlink(entry);
-        return readCounter(entry, -1, false, 0);
+        return readCounter(entry, -1);
     }
 
     /**
@@ -432,7 +443,7 @@ public final class StatsSegment implements AutoCloseable {
         }
     }
 
-    private long readCounter(StatsEntry entry, int index, boolean combined, int field) throws StatsException {
+    private long readCounter(StatsEntry entry, int index) throws StatsException {
         Objects.requireNonNull(entry, "entry");
         long start = System.nanoTime();
         try {
@@ -441,7 +452,7 @@ public final class StatsSegment implements AutoCloseable {
                 long epoch = beginRead(start, entry.name());
                 if (epoch == dir.epoch()) {
                     try {
-                        long value = readSum(dir, entry, index, combined, field);
+                        long value = readSum(dir, entry, index, false, 0);
                         if (endRead(epoch)) {
                             return value;
                         }
@@ -919,6 +930,11 @@ public final class StatsSegment implements AutoCloseable {
                 Directory built = scanDirectory(epoch);
                 if (endRead(epoch)) {
                     directory = built;
+                    log.atDebug().setMessage("vpp-stats-directory")
+                            .addKeyValue("segment", source)
+                            .addKeyValue("epoch", epoch)
+                            .addKeyValue("entries", built.entries().size())
+                            .log();
                     return built;
                 }
             } catch (StatsFormatException e) {
@@ -933,8 +949,9 @@ public final class StatsSegment implements AutoCloseable {
     private Directory scanDirectory(long epoch) throws StatsFormatException {
         long dirOff = directoryOffset();
         long n = vecLen(dirOff, ENTRY_SIZE, "directory vector");
-        Map<String, StatsEntry> byName = HashMap.newHashMap((int) n);
-        List<StatsEntry> entries = new ArrayList<>((int) n);
+        // A real VPP has a few thousand entries; don't let a garbage length size the tables.
+        Map<String, StatsEntry> byName = HashMap.newHashMap((int) Math.min(n, 1 << 16));
+        List<StatsEntry> entries = new ArrayList<>((int) Math.min(n, 1 << 16));
         byte[] name = new byte[NAME_SIZE];
         for (int i = 0; i < n; i++) {
             long off = dirOff + (long) i * ENTRY_SIZE;
