@@ -121,6 +121,9 @@ public class StatsScrapeBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // Figures only: keep the reader's DEBUG events (vpp-stats-mapped, ...) out of the table.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.INFO);
         new Runner(new OptionsBuilder().include(StatsScrapeBenchmark.class.getSimpleName()).build()).run();
         System.out.println();
         System.out.println("Bytes allocated per scrape cycle (ThreadMXBean, after JIT warm-up):");
