@@ -1,10 +1,99 @@
 package dev.vppmaglev.vpp.fake;
 
-/** Placeholder entry point; replaced as the module lands. */
+import ch.qos.logback.classic.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code bin/vpp-fake --api PATH [--stats PATH] [--no-lb-v2] [--pid N] [--seed N] [--debug]}:
+ * runs a {@link FakeVpp} until SIGINT/SIGTERM, logging what it does at INFO.
+ *
+ * <p>Exit codes: 0 after a signal, 2 for bad arguments, 1 when the socket cannot be bound.
+ */
 public final class VppFakeMain {
+    private static final String USAGE = """
+            usage: vpp-fake --api PATH [--stats PATH] [--no-lb-v2] [--pid N] [--seed N] [--debug]
+              --api PATH     binary-API socket to listen on (VPP's api.sock)
+              --stats PATH   stats segment socket (VPP's stats.sock)
+              --no-lb-v2     behave like a VPP older than 26.10: no lb_conf_get, lb_add_del_as_v2,
+                             lb_as_set_weight, lb_as_v2_dump
+              --pid N        process id to report (control_ping_reply.vpe_pid)
+              --seed N       seed of the message-id layout
+              --debug        log every handled message
+            """;
+
     private VppFakeMain() {}
 
     public static void main(String[] args) {
-        System.out.println("vpp-fake: not built yet");
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        Path api = null;
+        Path stats = null;
+        FakeVpp.Builder b = FakeVpp.builder();
+        boolean debug = false;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--api" -> api = Path.of(value(args, ++i, "--api"));
+                    case "--stats" -> stats = Path.of(value(args, ++i, "--stats"));
+                    case "--no-lb-v2" -> b.lbV2(false);
+                    case "--pid" -> b.pid(Integer.parseInt(value(args, ++i, "--pid")));
+                    case "--seed" -> b.seed(Long.parseLong(value(args, ++i, "--seed")));
+                    case "--debug" -> debug = true;
+                    case "-h", "--help" -> {
+                        System.out.print(USAGE);
+                        return 0;
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+                }
+            }
+            if (api == null) {
+                throw new IllegalArgumentException("--api PATH is required");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("vpp-fake: " + e.getMessage());
+            System.err.print(USAGE);
+            return 2;
+        }
+        if (stats != null) {
+            // TODO(merge): start the fake stats segment from dev.vppmaglev.vpp.fake.stats here, fed by
+            // fake.vipCounters(...); that package is written in parallel and not on this branch yet.
+            System.err.println("vpp-fake: --stats is not available in this build yet (the fake stats segment"
+                    + " lands with dev.vppmaglev.vpp.fake.stats)");
+            return 2;
+        }
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
+                .setLevel(debug ? Level.DEBUG : Level.INFO);
+        FakeVpp fake = b.apiSocket(api).build();
+        try {
+            fake.start();
+        } catch (IOException e) {
+            System.err.println("vpp-fake: cannot listen on " + api + ": " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            fake.close();
+            stop.countDown();
+        }, "vpp-fake-shutdown"));
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
     }
 }
