@@ -88,6 +88,8 @@ public final class VppApiClient implements AutoCloseable {
     /** Hard-coded id of {@code sockclnt_create_reply}. */
     public static final int SOCKCLNT_CREATE_REPLY_ID = 16;
     private static final Duration DELETE_WAIT = Duration.ofMillis(100);
+    /** Most queued messages written with one gathering write. */
+    private static final int MAX_BATCH = 64;
 
     private final VppApiClientConfig config;
     private final ApiObserver observer;
@@ -376,47 +378,44 @@ public final class VppApiClient implements AutoCloseable {
     // ---- writer -----------------------------------------------------------------------------
 
     private void writeLoop() {
+        List<Outgoing> batch = new ArrayList<>(MAX_BATCH);
+        List<Outgoing> written = new ArrayList<>(MAX_BATCH);
+        List<ByteBuffer> buffers = new ArrayList<>(MAX_BATCH * 2);
         try {
             while (open.get()) {
-                Outgoing o = outbound.take();
-                if (o.usesSlot) {
+                Outgoing first = outbound.take();
+                if (first.usesSlot) {
                     window.acquire();
                 }
-                Pending p = o.pending;
-                if (p != null) {
-                    if (p.isDone() || !open.get()) {
-                        if (o.usesSlot) {
-                            window.release();
-                        }
-                        if (!open.get()) {
-                            p.fail(closedCause());
-                        }
-                        continue;
+                batch.add(first);
+                // whatever else is queued and fits the window goes out in the same write
+                Outgoing next;
+                while (batch.size() < MAX_BATCH && (next = outbound.peek()) != null) {
+                    if (next.usesSlot && !window.tryAcquire()) {
+                        break;
                     }
-                    p.sentNanos = System.nanoTime();
-                    p.holdsSlot = o.usesSlot;
-                    pending.put(o.context, p);
-                    if (!open.get() && pending.remove(o.context, p)) {
-                        p.fail(closedCause()); // shutdown ran between the check and the put
-                        continue;
+                    batch.add(outbound.poll());
+                }
+                for (Outgoing o : batch) {
+                    if (register(o)) {
+                        written.add(o);
+                        buffers.addAll(List.of(o.frames));
                     }
                 }
-                for (ByteBuffer f : o.frames) {
-                    writeFully(channel, f);
+                ByteBuffer[] all = buffers.toArray(ByteBuffer[]::new);
+                long left = 0;
+                for (ByteBuffer b : all) {
+                    left += b.remaining();
                 }
-                if (p != null) {
-                    String event = o.multi ? "vpp-api-send-multi" : "vpp-api-send";
-                    observer.onMessage(p.name, Direction.SEND, true);
-                    if (o.multi) {
-                        observer.onMessage(Messages.CONTROL_PING.name(), Direction.SEND, true);
-                    }
-                    if (log.isDebugEnabled()) {
-                        log.atDebug().setMessage(event).addKeyValue("msg", p.name).addKeyValue("context", o.context).log();
-                    }
-                } else if (log.isDebugEnabled()) {
-                    log.atDebug().setMessage("vpp-api-send").addKeyValue("msg", Messages.MEMCLNT_KEEPALIVE_REPLY.name())
-                            .addKeyValue("context", o.context).log();
+                while (left > 0) {
+                    left -= channel.write(all);
                 }
+                for (Outgoing o : written) {
+                    sent(o);
+                }
+                batch.clear();
+                written.clear();
+                buffers.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -425,6 +424,48 @@ public final class VppApiClient implements AutoCloseable {
                 log.atWarn().setMessage("vpp-api-write-failed").addKeyValue("error", e.toString()).log();
             }
             shutdown(new VppConnectionException("write to VPP API socket failed: " + e, e));
+        }
+    }
+
+    /** Makes {@code o}'s reply expected; false when it is no longer to be sent. */
+    private boolean register(Outgoing o) {
+        Pending p = o.pending;
+        if (p == null) {
+            return true;
+        }
+        if (p.isDone() || !open.get()) {
+            if (o.usesSlot) {
+                window.release();
+            }
+            if (!open.get()) {
+                p.fail(closedCause());
+            }
+            return false;
+        }
+        p.sentNanos = System.nanoTime();
+        p.holdsSlot = o.usesSlot;
+        pending.put(o.context, p);
+        if (!open.get() && pending.remove(o.context, p)) {
+            p.fail(closedCause()); // shutdown ran between the check and the put
+            return false;
+        }
+        return true;
+    }
+
+    private void sent(Outgoing o) {
+        Pending p = o.pending;
+        if (p != null) {
+            observer.onMessage(p.name, Direction.SEND, true);
+            if (o.multi) {
+                observer.onMessage(Messages.CONTROL_PING.name(), Direction.SEND, true);
+            }
+            if (log.isDebugEnabled()) {
+                log.atDebug().setMessage(o.multi ? "vpp-api-send-multi" : "vpp-api-send").addKeyValue("msg", p.name)
+                        .addKeyValue("context", o.context).log();
+            }
+        } else if (log.isDebugEnabled()) {
+            log.atDebug().setMessage("vpp-api-send").addKeyValue("msg", Messages.MEMCLNT_KEEPALIVE_REPLY.name())
+                    .addKeyValue("context", o.context).log();
         }
     }
 

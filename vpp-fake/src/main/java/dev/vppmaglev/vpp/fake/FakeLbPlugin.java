@@ -152,8 +152,17 @@ final class FakeLbPlugin {
 
     private enum Lookup { SAME_IP_PORT, DIFF_IP_PORT, ALL_PORT_IP }
 
+    /** Used VIPs by exact key: the plugin scans its pool, we index it (same answers, faster). */
+    private record ExactKey(Ip46 prefix, int plen, int protocol, int port) {}
+
+    private final Map<ExactKey, Integer> usedByKey = new HashMap<>();
+
     private int find(Ip46 prefix, int plen, int protocol, int port, Lookup how) {
         Ip46 p = prefix.mask(plen);
+        if (how == Lookup.SAME_IP_PORT) {
+            Integer i = usedByKey.get(new ExactKey(p, plen, protocol, port));
+            return i == null ? -1 : i;
+        }
         for (int i : vips.indexes()) {
             Vip v = vips.at(i);
             if (!v.used || v.plen != plen || !v.prefix.equals(p)) {
@@ -231,6 +240,7 @@ final class FakeLbPlugin {
         v.mask = newLength - 1;
         v.lastGc = now();
         int index = vips.get(v);
+        usedByKey.put(new ExactKey(p, plen, v.protocol, port), index);
         updateTable(v);
         // adjacency: one FIB route per prefix, shared by the per-port VIPs on it
         boolean shared = port != 0 && find(p, plen, v.protocol, port, Lookup.DIFF_IP_PORT) >= 0;
@@ -271,6 +281,7 @@ final class FakeLbPlugin {
             vipByNodePort.remove(v.port, index);
         }
         v.used = false;
+        usedByKey.remove(new ExactKey(v.prefix, v.plen, v.protocol, v.port));
         log.atInfo().setMessage("fake-lb-vip-del").addKeyValue("index", index).addKeyValue("vip", v.key()).log();
         return 0;
     }

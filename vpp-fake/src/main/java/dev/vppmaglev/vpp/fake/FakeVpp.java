@@ -280,10 +280,12 @@ public final class FakeVpp implements AutoCloseable {
 
     /** A restart into a VPP with ({@code true}) or without the lb v2 messages. */
     public void restart(boolean withLbV2) {
-        dropConnections();
-        lbV2 = withLbV2;
-        pid++;
-        reset();
+        synchronized (lock) { // a client reconnecting at once meets the new VPP, never the old state
+            dropConnections();
+            lbV2 = withLbV2;
+            pid++;
+            reset();
+        }
         log.atInfo().setMessage("fake-vpp-restart").addKeyValue("pid", pid).addKeyValue("lb_v2", lbV2).log();
     }
 
@@ -320,6 +322,22 @@ public final class FakeVpp implements AutoCloseable {
     public void clearCalls() {
         counts.clear();
         calls.clear();
+    }
+
+    /**
+     * Sends an unsolicited {@code memclnt_keepalive} to every client (a real VPP sends these only
+     * to shared-memory clients, vpp-wire.md §1.9; the client must answer anyway). Replies are
+     * counted as {@code memclnt_keepalive_reply}.
+     */
+    public void sendKeepalive() {
+        int id = table.table().id(Messages.MEMCLNT_KEEPALIVE).orElseThrow();
+        for (Conn c : List.copyOf(conns.values())) {
+            try {
+                c.send(Messages.MEMCLNT_KEEPALIVE.encodeFrame(id, c.handle(), 0x6b61, dev.vppmaglev.vpp.api.msg.Empty.INSTANCE));
+            } catch (IOException e) {
+                log.atDebug().setMessage("fake-vpp-keepalive-failed").addKeyValue("error", e.toString()).log();
+            }
+        }
     }
 
     /** Runs the lb plugin's garbage collection now (as its 60 s process does). */
@@ -419,11 +437,32 @@ public final class FakeVpp implements AutoCloseable {
             return registration < 0 ? 0 : 0x80000000 | registration;
         }
 
-        void send(ByteBuffer frame) throws IOException {
+        private final List<ByteBuffer> queued = new ArrayList<>();
+
+        /** Queues a frame; {@link #flush()} writes the queue with one gathering write. */
+        synchronized void queue(ByteBuffer frame) {
             frame.putLong(0, JUNK_Q);
-            while (frame.hasRemaining()) {
-                ch.write(frame);
+            queued.add(frame);
+        }
+
+        synchronized void flush() throws IOException {
+            if (queued.isEmpty()) {
+                return;
             }
+            ByteBuffer[] all = queued.toArray(ByteBuffer[]::new);
+            queued.clear();
+            long left = 0;
+            for (ByteBuffer b : all) {
+                left += b.remaining();
+            }
+            while (left > 0) {
+                left -= ch.write(all);
+            }
+        }
+
+        synchronized void send(ByteBuffer frame) throws IOException {
+            queue(frame);
+            flush();
         }
 
         void close() {
@@ -442,6 +481,7 @@ public final class FakeVpp implements AutoCloseable {
                 ByteBuffer body = frames.next();
                 int left = dropAfter.get();
                 if (left > 0 && dropAfter.decrementAndGet() == 0) {
+                    c.flush(); // replies to the messages before this one still go out
                     log.atInfo().setMessage("fake-vpp-drop-after-messages").log();
                     dropConnections();
                     return;
@@ -451,6 +491,9 @@ public final class FakeVpp implements AutoCloseable {
                     Thread.sleep(d);
                 }
                 handle(c, body);
+                if (!frames.hasBufferedFrame()) {
+                    c.flush(); // replies to pipelined requests leave together
+                }
             }
         } catch (EOFException | ClosedChannelException e) {
             // client went away
@@ -510,6 +553,9 @@ public final class FakeVpp implements AutoCloseable {
             return;
         }
         boolean known = type.layout() == Layout.CLIENT_INDEX_CONTEXT && c.registration > 0 && clientIndex == c.handle();
+        if (type == Messages.MEMCLNT_KEEPALIVE_REPLY) {
+            return; // counted above
+        }
         List<ByteBuffer> out = new ArrayList<>();
         try {
             synchronized (lock) {
@@ -526,10 +572,11 @@ public final class FakeVpp implements AutoCloseable {
             return; // REPLY_MACRO finds no registration: silence
         }
         for (ByteBuffer f : out) {
-            c.send(f);
+            c.queue(f);
         }
         if (type == Messages.SOCKCLNT_DELETE && !out.isEmpty()
                 && ((SockclntDelete) req).index() == c.handle()) {
+            c.flush();
             unregister(c);
         }
     }
@@ -559,7 +606,7 @@ public final class FakeVpp implements AutoCloseable {
         // client_index field 0, context echoed, index = handle (vpp-wire.md §1.4)
         ByteBuffer f = Messages.SOCKCLNT_CREATE_REPLY.encodeFrame(16, 0, context,
                 new SockclntCreateReply(0, c.handle(), entries));
-        c.send(f);
+        c.queue(f);
         log.atInfo().setMessage("fake-vpp-client").addKeyValue("client", req.name())
                 .addKeyValue("client_index", "0x" + Integer.toHexString(c.handle())).log();
     }
@@ -570,6 +617,9 @@ public final class FakeVpp implements AutoCloseable {
                     new ControlPingReply(0, clientIndex, pid)));
             case "memclnt_keepalive" -> {
                 // VPP answers into its own shared-memory queue: nothing on the socket
+            }
+            case "memclnt_keepalive_reply" -> {
+                // a client's answer to sendKeepalive(): counted, nothing to send
             }
             case "sockclnt_delete" -> {
                 int index = ((SockclntDelete) req).index();

@@ -29,7 +29,10 @@ public final class VppFakeMain {
     private VppFakeMain() {}
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int rc = run(args);
+        if (rc != 0) {
+            System.exit(rc);
+        }
     }
 
     static int run(String[] args) {
@@ -43,8 +46,8 @@ public final class VppFakeMain {
                     case "--api" -> api = Path.of(value(args, ++i, "--api"));
                     case "--stats" -> stats = Path.of(value(args, ++i, "--stats"));
                     case "--no-lb-v2" -> b.lbV2(false);
-                    case "--pid" -> b.pid(Integer.parseInt(value(args, ++i, "--pid")));
-                    case "--seed" -> b.seed(Long.parseLong(value(args, ++i, "--seed")));
+                    case "--pid" -> b.pid((int) number(value(args, ++i, "--pid"), "--pid"));
+                    case "--seed" -> b.seed(number(value(args, ++i, "--seed"), "--seed"));
                     case "--debug" -> debug = true;
                     case "-h", "--help" -> {
                         System.out.print(USAGE);
@@ -88,6 +91,14 @@ public final class VppFakeMain {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static long number(String v, String flag) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " needs a number, got '" + v + "'");
+        }
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -34,6 +34,21 @@ public final class FrameReader {
     }
 
     /**
+     * Whether another complete frame is already buffered after the one last returned (so
+     * {@link #next()} will not block): lets a server batch its replies to pipelined requests.
+     */
+    public boolean hasBufferedFrame() {
+        int s = start + consumed;
+        int avail = end - s;
+        if (avail < MessageType.FRAME_HEADER_BYTES) {
+            return false;
+        }
+        long len = Integer.toUnsignedLong(((buf[s + 8] & 0xff) << 24) | ((buf[s + 9] & 0xff) << 16)
+                | ((buf[s + 10] & 0xff) << 8) | (buf[s + 11] & 0xff));
+        return avail >= MessageType.FRAME_HEADER_BYTES + len;
+    }
+
+    /**
      * The next frame's body (position 0 = the u16 message id), big-endian.
      *
      * @throws EOFException         when the peer closed the stream (also mid-frame)
