@@ -400,6 +400,7 @@ public final class VppApiClient implements AutoCloseable {
                     if (register(o)) {
                         written.add(o);
                         buffers.addAll(List.of(o.frames));
+                        logSend(o); // before the write: the reply may be logged by the reader right after it
                     }
                 }
                 ByteBuffer[] all = buffers.toArray(ByteBuffer[]::new);
@@ -459,14 +460,17 @@ public final class VppApiClient implements AutoCloseable {
             if (o.multi) {
                 observer.onMessage(Messages.CONTROL_PING.name(), Direction.SEND, true);
             }
-            if (log.isDebugEnabled()) {
-                log.atDebug().setMessage(o.multi ? "vpp-api-send-multi" : "vpp-api-send").addKeyValue("msg", p.name)
-                        .addKeyValue("context", o.context).log();
-            }
-        } else if (log.isDebugEnabled()) {
-            log.atDebug().setMessage("vpp-api-send").addKeyValue("msg", Messages.MEMCLNT_KEEPALIVE_REPLY.name())
-                    .addKeyValue("context", o.context).log();
         }
+    }
+
+    private static void logSend(Outgoing o) {
+        if (!log.isDebugEnabled()) {
+            return;
+        }
+        Pending p = o.pending;
+        String name = p != null ? p.name : Messages.MEMCLNT_KEEPALIVE_REPLY.name();
+        log.atDebug().setMessage(o.multi ? "vpp-api-send-multi" : "vpp-api-send").addKeyValue("msg", name)
+                .addKeyValue("context", o.context).log();
     }
 
     private static void writeFully(SocketChannel ch, ByteBuffer f) throws IOException {

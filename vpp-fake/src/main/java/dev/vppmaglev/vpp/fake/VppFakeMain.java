@@ -71,8 +71,7 @@ public final class VppFakeMain {
                     + " lands with dev.vppmaglev.vpp.fake.stats)");
             return 2;
         }
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
-                .setLevel(debug ? Level.DEBUG : Level.INFO);
+        configureLogging(debug);
         FakeVpp fake = b.apiSocket(api).build();
         try {
             fake.start();
@@ -91,6 +90,24 @@ public final class VppFakeMain {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** One line per event: time, level, event name, key=value details. */
+    private static void configureLogging(boolean debug) {
+        ch.qos.logback.classic.LoggerContext ctx = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.detachAndStopAllAppenders();
+        ch.qos.logback.classic.encoder.PatternLayoutEncoder enc = new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+        enc.setContext(ctx);
+        enc.setPattern("%d{HH:mm:ss.SSS} %-5level %msg %kvp%n");
+        enc.start();
+        ch.qos.logback.core.ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> out =
+                new ch.qos.logback.core.ConsoleAppender<>();
+        out.setContext(ctx);
+        out.setEncoder(enc);
+        out.start();
+        root.addAppender(out);
+        root.setLevel(debug ? Level.DEBUG : Level.INFO);
     }
 
     private static long number(String v, String flag) {

@@ -24,7 +24,11 @@ import dev.vppmaglev.vpp.api.msg.LbVipDump;
 import dev.vppmaglev.vpp.api.msg.Messages;
 import dev.vppmaglev.vpp.api.msg.Prefix;
 import dev.vppmaglev.vpp.api.msg.Retval;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,7 +119,7 @@ class ClientAgainstFakeTest {
         LbApi lb = LbApi.of(c);
         LbVip vip = LbVip.host(InetAddress.getByName("192.0.2.1"), 6, 80);
         get(lb.addVip(VipSpec.of(vip, LbEncap.GRE4)));
-        fake.setReplyDelay(Duration.ofMillis(2));
+        fake.setReplyDelay(Duration.ofMillis(5));
         List<Integer> completed = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<Retval>> fs = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
@@ -242,7 +246,7 @@ class ClientAgainstFakeTest {
         VppApiClient c = client(cfg());
         await().atMost(LONG).until(() -> fake.connections() == 1);
         c.close();
-        assertThat(fake.callCount("sockclnt_delete")).isEqualTo(1);
+        await().atMost(LONG).until(() -> fake.callCount("sockclnt_delete") == 1);
         await().atMost(LONG).until(() -> fake.connections() == 0);
         assertThat(c.isOpen()).isFalse();
         // the next client gets the freed registration again
@@ -261,6 +265,32 @@ class ClientAgainstFakeTest {
                     .withConnectTimeout(Duration.ofMillis(300)), ApiObserver.NONE))
                     .isInstanceOf(VppConnectionException.class).hasMessageContaining("did not answer sockclnt_create");
         }
+    }
+
+    @Test
+    void everyMessageIsLoggedAtDebugWithMultiVariantsForDumps() throws Exception {
+        fake(true);
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(VppApiClient.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Level old = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        logger.addAppender(logs);
+        try {
+            VppApiClient c = client(cfg());
+            get(c.call(Api.CONTROL_PING, Empty.INSTANCE));
+            LbApi.of(c).addVip(VipSpec.of(LbVip.host(InetAddress.getByName("192.0.2.1"), 6, 80), LbEncap.GRE4))
+                    .get(20, TimeUnit.SECONDS);
+            get(c.dump(Api.LB_VIP_DUMP, LbVipDump.ALL));
+        } finally {
+            logger.detachAppender(logs);
+            logger.setLevel(old);
+        }
+        List<String> lines = logs.list.stream().map(e -> e.getMessage() + " " + e.getKeyValuePairs().getFirst().value).toList();
+        assertThat(lines).containsSubsequence("vpp-api-send control_ping", "vpp-api-recv control_ping_reply",
+                "vpp-api-send lb_add_del_vip_v2", "vpp-api-recv lb_add_del_vip_v2_reply",
+                "vpp-api-send-multi lb_vip_dump", "vpp-api-recv-multi lb_vip_details", "vpp-api-recv control_ping_reply");
+        assertThat(logs.list).allMatch(e -> e.getLevel() == Level.DEBUG);
     }
 
     @Test

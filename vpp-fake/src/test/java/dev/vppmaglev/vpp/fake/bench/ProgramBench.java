@@ -73,7 +73,7 @@ public final class ProgramBench {
             List<LbVipDetails> vd = lb.vipDump().get(1, TimeUnit.MINUTES);
             List<AsEntry> ad = lb.asDump().get(1, TimeUnit.MINUTES);
             long readNs = System.nanoTime() - t1;
-            if (vd.size() != vips || ad.size() != vips * ases) {
+            if (vd.size() != vips || ad.size() != vips * ases || fake.callCount("lb_add_del_as_v2") != vips * ases) {
                 throw new IllegalStateException("read back " + vd.size() + " VIPs / " + ad.size() + " ASes");
             }
             System.out.printf("window %2d: %,d messages in %,.0f ms = %,.0f messages/s; read back %,d details in %,.1f ms%n",
