@@ -100,6 +100,8 @@ class ClientAgainstFakeTest {
     void handshakeResolvesEveryIdFromTheTableByNameCrc() throws Exception {
         fake(true);
         VppApiClient c = client(cfg());
+        assertThat(fake.callLog().getFirst().request())
+                .isEqualTo(new dev.vppmaglev.vpp.api.msg.SockclntCreate("vpp-maglev"));
         assertThat(c.clientIndex()).isEqualTo(0x80000001);
         assertThat(c.messageTable().size()).isEqualTo(fake.messageTable().size());
         for (var t : Messages.ALL) {

@@ -89,6 +89,11 @@ public record Prefix(InetAddress address, int len) {
         try {
             return new Prefix(a, len);
         } catch (IllegalArgumentException e) {
+            if (a instanceof Inet4Address && len >= 96) {
+                throw new VppProtocolException("IPv4 prefix " + IpFormat.format(a) + " with ip46 length " + len
+                        + ": this VPP has the pre-26.10 lb handlers (lb 1.1.0), whose answers use 96 + len and are"
+                        + " not supported", e);
+            }
             throw new VppProtocolException(e.getMessage(), e);
         }
     }
