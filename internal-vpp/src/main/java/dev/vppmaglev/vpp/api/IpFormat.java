@@ -1,0 +1,94 @@
+package dev.vppmaglev.vpp.api;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * IP address text exactly as VPP prints it ({@code format_ip4_address},
+ * {@code format_ip6_address} in VPP src/vnet/ip/format.c): dotted quad for IPv4; for IPv6
+ * lower-case hex groups without leading zeros, the longest run of two or more zero groups
+ * (the first one on a tie) shown as {@code ::}. Java's {@link InetAddress#getHostAddress()}
+ * does not compress, so every VPP-facing text goes through here.
+ */
+public final class IpFormat {
+    private IpFormat() {}
+
+    /** VPP's text for {@code a}. */
+    public static String format(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
+        }
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen && j - i > 1) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        boolean lastDoubleColon = false;
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                lastDoubleColon = true;
+            } else {
+                if (!(lastDoubleColon || i == 0)) {
+                    sb.append(':');
+                }
+                sb.append(Integer.toHexString(g[i]));
+                lastDoubleColon = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Parses an IP literal (IPv4 dotted quad or IPv6 text) without any name lookup.
+     *
+     * @throws IllegalArgumentException when {@code text} is not an IP literal
+     */
+    public static InetAddress parse(String text) {
+        String t = text.strip();
+        boolean v6 = t.indexOf(':') >= 0;
+        boolean v4 = !v6 && t.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        if (!v4 && !(v6 && t.matches("[0-9A-Fa-f:.]+"))) {
+            throw new IllegalArgumentException("not an IP address: '" + text + "'");
+        }
+        try {
+            InetAddress a = InetAddress.getByName(t); // literal: no lookup
+            if (v6 && a instanceof Inet4Address) {
+                // ::ffff:a.b.c.d is an IPv6 address to VPP; keep it one.
+                return Inet6Address.getByAddress(null, toMapped(a.getAddress()), -1);
+            }
+            return a;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: '" + text + "'", e);
+        }
+    }
+
+    private static byte[] toMapped(byte[] v4) {
+        byte[] b = new byte[16];
+        b[10] = (byte) 0xff;
+        b[11] = (byte) 0xff;
+        System.arraycopy(v4, 0, b, 12, 4);
+        return b;
+    }
+}

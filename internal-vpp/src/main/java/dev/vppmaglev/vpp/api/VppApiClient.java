@@ -1,0 +1,705 @@
+package dev.vppmaglev.vpp.api;
+
+import dev.vppmaglev.vpp.api.msg.Api;
+import dev.vppmaglev.vpp.api.msg.ApiReply;
+import dev.vppmaglev.vpp.api.msg.Empty;
+import dev.vppmaglev.vpp.api.msg.MessageTableEntry;
+import dev.vppmaglev.vpp.api.msg.Messages;
+import dev.vppmaglev.vpp.api.msg.Retval;
+import dev.vppmaglev.vpp.api.msg.SockclntCreate;
+import dev.vppmaglev.vpp.api.msg.SockclntCreateReply;
+import dev.vppmaglev.vpp.api.msg.SockclntDelete;
+import dev.vppmaglev.vpp.api.msg.SockclntDeleteReply;
+import dev.vppmaglev.vpp.api.wire.FrameReader;
+import dev.vppmaglev.vpp.api.wire.MessageTable;
+import dev.vppmaglev.vpp.api.wire.MessageType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One connection to VPP's binary API over {@code api.sock} (SOCK_STREAM), shared by every user:
+ * the reconciler, the counters loop and the gRPC handlers (as ligato's govppmux). Speaks the
+ * framing and handshake of vpp-wire.md §1 and the messages of {@link Messages}.
+ *
+ * <h2>Use</h2>
+ * <pre>{@code
+ * VppApiClient c = VppApiClient.connect(VppApiClientConfig.defaults(path), observer);
+ * c.call(Api.LB_CONF_GET, Empty.INSTANCE).thenAccept(r -> ...);      // one reply
+ * c.dump(Api.LB_VIP_DUMP, LbVipDump.ALL).thenAccept(list -> ...);    // details until control_ping_reply
+ * c.close();                                                        // sockclnt_delete, ≤ 100 ms
+ * }</pre>
+ *
+ * <h2>Behaviour</h2>
+ * <ul>
+ *   <li>Ids come from the handshake's message table by exact {@code name_crc}; a message that is
+ *       not there fails with {@link VppUnsupportedMessageException} without being sent.</li>
+ *   <li>Every request carries our {@code client_index} and a unique non-zero context; a dump is
+ *       followed by a {@code control_ping} with the same context and completes at its reply.</li>
+ *   <li>At most {@code window} requests are in flight; later ones queue and are sent in call
+ *       order as replies arrive, so bulk programming pipelines (a dump counts as one).</li>
+ *   <li>A request without reply after {@code requestTimeout} fails with
+ *       {@link VppTimeoutException}; a reply that arrives later, like any reply with an unknown
+ *       context, is logged ({@code vpp-api-unexpected-reply}) and dropped.</li>
+ *   <li>A reply with {@code retval != 0} fails with {@link VppApiException}.</li>
+ *   <li>An unsolicited {@code memclnt_keepalive} is answered with {@code memclnt_keepalive_reply}.</li>
+ *   <li>EOF, an I/O error or a frame above {@code maxFrameBytes} ends the connection: everything
+ *       outstanding fails with {@link VppConnectionException} / {@link VppProtocolException} and
+ *       {@link #closeFuture()} completes. The client never reconnects by itself; that is
+ *       {@code dev.vppmaglev.vpp.VppConnection}'s job.</li>
+ *   <li>Every message is logged at DEBUG ({@code vpp-api-send}, {@code vpp-api-recv},
+ *       {@code vpp-api-send-multi}, {@code vpp-api-recv-multi}) and reported to the
+ *       {@link ApiObserver}.</li>
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ * Two virtual threads per connection (reader, writer) and one timer thread. Futures complete on
+ * the reader thread: callbacks must not block (use the {@code *Async} variants for slow work);
+ * issuing further requests from a callback is fine, it only queues them.
+ */
+public final class VppApiClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(VppApiClient.class);
+
+    /** Hard-coded id of {@code sockclnt_create} (memclnt ids are static, vpp-wire.md §1.10). */
+    public static final int SOCKCLNT_CREATE_ID = 15;
+    /** Hard-coded id of {@code sockclnt_create_reply}. */
+    public static final int SOCKCLNT_CREATE_REPLY_ID = 16;
+    private static final Duration DELETE_WAIT = Duration.ofMillis(100);
+    /** Most queued messages written with one gathering write. */
+    private static final int MAX_BATCH = 64;
+
+    private final VppApiClientConfig config;
+    private final ApiObserver observer;
+    private final SocketChannel channel;
+    private final FrameReader frames;
+    private final MessageTable table;
+    private final int clientIndex;
+    private final MessageType<?>[] byId;
+    private final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<Outgoing> outbound = new LinkedBlockingQueue<>();
+    private final Semaphore window;
+    private final AtomicInteger contexts = new AtomicInteger(1);
+    private final ScheduledExecutorService timer;
+    private final AtomicBoolean open = new AtomicBoolean(true);
+    private final CompletableFuture<VppException> closed = new CompletableFuture<>();
+    private final long timeoutNanos;
+    private final Thread reader;
+    private final Thread writer;
+
+    private VppApiClient(VppApiClientConfig config, ApiObserver observer, SocketChannel channel, FrameReader frames,
+                         SockclntCreateReply hello, ScheduledExecutorService timer) {
+        this.config = config;
+        this.observer = observer;
+        this.channel = channel;
+        this.frames = frames;
+        this.timer = timer;
+        this.clientIndex = hello.index();
+        Map<String, Integer> ids = new HashMap<>(hello.messageTable().size() * 2);
+        for (MessageTableEntry e : hello.messageTable()) {
+            ids.put(cleanName(e.name()), e.index());
+        }
+        this.table = new MessageTable(ids);
+        this.byId = new MessageType<?>[table.maxId() + 1];
+        for (MessageType<?> t : Messages.ALL) {
+            table.id(t).ifPresent(id -> byId[id] = t);
+        }
+        this.window = new Semaphore(config.window());
+        this.timeoutNanos = config.requestTimeout().toNanos();
+        long tick = Math.max(5, config.requestTimeout().toMillis() / 10);
+        timer.scheduleWithFixedDelay(this::expireTimedOut, tick, tick, TimeUnit.MILLISECONDS);
+        this.reader = Thread.ofVirtual().name("vpp-api-reader").unstarted(this::readLoop);
+        this.writer = Thread.ofVirtual().name("vpp-api-writer").unstarted(this::writeLoop);
+        reader.start();
+        writer.start();
+    }
+
+    /** govpp strips everything after the first NUL and a stray "\x13" suffix (vpp-wire.md §1.4). */
+    private static String cleanName(String name) {
+        return name.endsWith("\u0013") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    /**
+     * Connects to {@code config.socket()} and performs the {@code sockclnt_create} handshake.
+     *
+     * @param observer sees every message (use {@link ApiObserver#NONE} for none)
+     * @return a ready client
+     * @throws VppConnectionException when the socket cannot be reached or closes, or VPP does
+     *         not answer the handshake within {@code connectTimeout}
+     * @throws VppProtocolException   when the answer is not a valid {@code sockclnt_create_reply}
+     */
+    public static VppApiClient connect(VppApiClientConfig config, ApiObserver observer) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vpp-api-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        SocketChannel ch = null;
+        AtomicBoolean timedOut = new AtomicBoolean();
+        try {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            SocketChannel watched = ch;
+            ScheduledFuture<?> watchdog = timer.schedule(() -> {
+                timedOut.set(true);
+                closeQuietly(watched);
+            }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            ch.connect(UnixDomainSocketAddress.of(config.socket()));
+            int context = 1;
+            ByteBuffer hello = Messages.SOCKCLNT_CREATE.encodeFrame(SOCKCLNT_CREATE_ID, 0, context,
+                    new SockclntCreate(config.clientName()));
+            writeFully(ch, hello);
+            observer.onMessage(Messages.SOCKCLNT_CREATE.name(), Direction.SEND, true);
+            FrameReader frames = new FrameReader(ch, config.maxFrameBytes());
+            ByteBuffer body = frames.next();
+            watchdog.cancel(false);
+            int id = body.getShort(0) & 0xffff;
+            if (id != SOCKCLNT_CREATE_REPLY_ID) {
+                observer.onMessage("unknown", Direction.RECV, false);
+                throw new VppProtocolException("expected sockclnt_create_reply (id 16), got id " + id);
+            }
+            SockclntCreateReply reply = Messages.SOCKCLNT_CREATE_REPLY.decodeBody(body);
+            int replyContext = Messages.SOCKCLNT_CREATE_REPLY.layout().context(body);
+            boolean ok = reply.response() == 0 && replyContext == context;
+            observer.onMessage(Messages.SOCKCLNT_CREATE_REPLY.name(), Direction.RECV, ok);
+            if (!ok) {
+                throw new VppProtocolException("sockclnt_create_reply: response " + reply.response() + ", context "
+                        + replyContext + " (sent " + context + ")");
+            }
+            log.atDebug().setMessage("vpp-api-handshake").addKeyValue("client_index", Integer.toHexString(reply.index()))
+                    .addKeyValue("messages", reply.messageTable().size()).log();
+            return new VppApiClient(config, observer, ch, frames, reply, timer);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            timer.shutdownNow();
+            if (timedOut.get()) {
+                throw new VppConnectionException("VPP at " + config.socket() + " did not answer sockclnt_create within "
+                        + config.connectTimeout().toMillis() + " ms", e);
+            }
+            String why = e instanceof EOFException ? "VPP closed the connection during the handshake" : e.toString();
+            throw new VppConnectionException("cannot connect to VPP API socket " + config.socket() + ": " + why, e);
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            timer.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** Our client handle ({@code 0x80000000 | registration index}), sent as {@code client_index}. */
+    public int clientIndex() {
+        return clientIndex;
+    }
+
+    /** VPP's message table from the handshake. */
+    public MessageTable messageTable() {
+        return table;
+    }
+
+    /** Whether VPP has {@code type} with exactly our {@code name_crc}. */
+    public boolean supports(MessageType<?> type) {
+        return table.contains(type);
+    }
+
+    /** The settings this client runs with. */
+    public VppApiClientConfig config() {
+        return config;
+    }
+
+    /** Whether the connection is still usable. */
+    public boolean isOpen() {
+        return open.get();
+    }
+
+    /**
+     * Completes once when the connection ends, with the reason: the I/O error, EOF, protocol
+     * error, or a {@link VppConnectionException} saying we closed it.
+     */
+    public CompletableFuture<VppException> closeFuture() {
+        return closed;
+    }
+
+    /** Requests sent and not yet answered. */
+    public int inFlight() {
+        return config.window() - window.availablePermits();
+    }
+
+    /**
+     * Sends {@code request} and completes with its reply.
+     *
+     * @return a future completing with the reply, or exceptionally with
+     *         {@link VppApiException} (retval ≠ 0), {@link VppTimeoutException},
+     *         {@link VppConnectionException}, {@link VppProtocolException} or
+     *         {@link VppUnsupportedMessageException}
+     */
+    public <Q, R> CompletableFuture<R> call(Api.Call<Q, R> call, Q request) {
+        CompletableFuture<R> f = new CompletableFuture<>();
+        VppException unsupported = unsupported(call.request(), call.reply());
+        if (unsupported != null) {
+            f.completeExceptionally(unsupported);
+            return f;
+        }
+        int ctx = nextContext();
+        ByteBuffer frame = call.request().encodeFrame(table.id(call.request()).getAsInt(), clientIndex, ctx, request);
+        enqueue(new Outgoing(ctx, new CallPending<>(call.request().name(), call.reply(), f), true, false, frame));
+        return f;
+    }
+
+    /**
+     * Sends {@code request} and a {@code control_ping} with the same context, collects every
+     * {@code details} message until the ping's reply, and completes with them in arrival order.
+     *
+     * @return a future completing with the details (possibly empty), or exceptionally as
+     *         {@link #call}
+     */
+    public <Q, D> CompletableFuture<List<D>> dump(Api.Dump<Q, D> dump, Q request) {
+        CompletableFuture<List<D>> f = new CompletableFuture<>();
+        VppException unsupported = unsupported(dump.request(), dump.details());
+        if (unsupported == null) {
+            unsupported = unsupported(Messages.CONTROL_PING, Messages.CONTROL_PING_REPLY);
+        }
+        if (unsupported != null) {
+            f.completeExceptionally(unsupported);
+            return f;
+        }
+        int ctx = nextContext();
+        ByteBuffer req = dump.request().encodeFrame(table.id(dump.request()).getAsInt(), clientIndex, ctx, request);
+        ByteBuffer ping = Messages.CONTROL_PING.encodeFrame(table.id(Messages.CONTROL_PING).getAsInt(), clientIndex,
+                ctx, Empty.INSTANCE);
+        enqueue(new Outgoing(ctx, new DumpPending<>(dump.request().name(), dump.details(), f), true, true, req, ping));
+        return f;
+    }
+
+    private VppException unsupported(MessageType<?> request, MessageType<?> reply) {
+        if (!open.get()) {
+            return closedCause();
+        }
+        if (!table.contains(request)) {
+            return new VppUnsupportedMessageException(request.nameCrc());
+        }
+        if (!table.contains(reply)) {
+            return new VppUnsupportedMessageException(reply.nameCrc());
+        }
+        return null;
+    }
+
+    private VppException closedCause() {
+        VppException cause = closed.getNow(null);
+        return cause != null ? cause : new VppConnectionException("VPP API connection is closed");
+    }
+
+    private int nextContext() {
+        while (true) {
+            int c = contexts.getAndIncrement() & 0x7fffffff;
+            if (c != 0) {
+                return c;
+            }
+        }
+    }
+
+    private void enqueue(Outgoing o) {
+        outbound.add(o);
+        if (!open.get()) {
+            failQueued(closedCause());
+        }
+    }
+
+    /**
+     * Ends the session politely: {@code sockclnt_delete}, then waits at most 100 ms for its reply
+     * or VPP's EOF, then closes the socket (vpp-wire.md §1.8). Outstanding requests fail with
+     * {@link VppConnectionException}. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!open.get()) {
+            return;
+        }
+        if (table.contains(Messages.SOCKCLNT_DELETE) && table.contains(Messages.SOCKCLNT_DELETE_REPLY)) {
+            CompletableFuture<SockclntDeleteReply> f = new CompletableFuture<>();
+            int ctx = nextContext();
+            ByteBuffer frame = Messages.SOCKCLNT_DELETE.encodeFrame(table.id(Messages.SOCKCLNT_DELETE).getAsInt(),
+                    clientIndex, ctx, new SockclntDelete(clientIndex));
+            enqueue(new Outgoing(ctx, new CallPending<>(Messages.SOCKCLNT_DELETE.name(),
+                    Messages.SOCKCLNT_DELETE_REPLY, f), false, false, frame));
+            try {
+                CompletableFuture.anyOf(f, closed).get(DELETE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // no reply in time or connection already gone: close anyway
+            }
+        }
+        shutdown(new VppConnectionException("VPP API connection closed by the client"));
+    }
+
+    private void shutdown(VppException cause) {
+        if (!open.compareAndSet(true, false)) {
+            return;
+        }
+        closeQuietly(channel);
+        timer.shutdownNow();
+        writer.interrupt();
+        for (Map.Entry<Integer, Pending> e : pending.entrySet()) {
+            if (pending.remove(e.getKey(), e.getValue())) {
+                e.getValue().fail(cause);
+            }
+        }
+        failQueued(cause);
+        closed.complete(cause);
+    }
+
+    private void failQueued(VppException cause) {
+        Outgoing o;
+        while ((o = outbound.poll()) != null) {
+            if (o.pending != null) {
+                o.pending.fail(cause);
+            }
+        }
+    }
+
+    // ---- writer -----------------------------------------------------------------------------
+
+    private void writeLoop() {
+        List<Outgoing> batch = new ArrayList<>(MAX_BATCH);
+        List<Outgoing> written = new ArrayList<>(MAX_BATCH);
+        List<ByteBuffer> buffers = new ArrayList<>(MAX_BATCH * 2);
+        try {
+            while (open.get()) {
+                Outgoing first = outbound.take();
+                if (first.usesSlot) {
+                    window.acquire();
+                }
+                batch.add(first);
+                // whatever else is queued and fits the window goes out in the same write
+                Outgoing next;
+                while (batch.size() < MAX_BATCH && (next = outbound.peek()) != null) {
+                    if (next.usesSlot && !window.tryAcquire()) {
+                        break;
+                    }
+                    batch.add(outbound.poll());
+                }
+                for (Outgoing o : batch) {
+                    if (register(o)) {
+                        written.add(o);
+                        buffers.addAll(List.of(o.frames));
+                        logSend(o); // before the write: the reply may be logged by the reader right after it
+                    }
+                }
+                ByteBuffer[] all = buffers.toArray(ByteBuffer[]::new);
+                long left = 0;
+                for (ByteBuffer b : all) {
+                    left += b.remaining();
+                }
+                while (left > 0) {
+                    left -= channel.write(all);
+                }
+                for (Outgoing o : written) {
+                    sent(o);
+                }
+                batch.clear();
+                written.clear();
+                buffers.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            if (open.get()) {
+                log.atWarn().setMessage("vpp-api-write-failed").addKeyValue("error", e.toString()).log();
+            }
+            shutdown(new VppConnectionException("write to VPP API socket failed: " + e, e));
+        }
+    }
+
+    /** Makes {@code o}'s reply expected; false when it is no longer to be sent. */
+    private boolean register(Outgoing o) {
+        Pending p = o.pending;
+        if (p == null) {
+            return true;
+        }
+        if (p.isDone() || !open.get()) {
+            if (o.usesSlot) {
+                window.release();
+            }
+            if (!open.get()) {
+                p.fail(closedCause());
+            }
+            return false;
+        }
+        p.sentNanos = System.nanoTime();
+        p.holdsSlot = o.usesSlot;
+        pending.put(o.context, p);
+        if (!open.get() && pending.remove(o.context, p)) {
+            p.fail(closedCause()); // shutdown ran between the check and the put
+            return false;
+        }
+        return true;
+    }
+
+    private void sent(Outgoing o) {
+        Pending p = o.pending;
+        if (p != null) {
+            observer.onMessage(p.name, Direction.SEND, true);
+            if (o.multi) {
+                observer.onMessage(Messages.CONTROL_PING.name(), Direction.SEND, true);
+            }
+        }
+    }
+
+    private static void logSend(Outgoing o) {
+        if (!log.isDebugEnabled()) {
+            return;
+        }
+        Pending p = o.pending;
+        String name = p != null ? p.name : Messages.MEMCLNT_KEEPALIVE_REPLY.name();
+        log.atDebug().setMessage(o.multi ? "vpp-api-send-multi" : "vpp-api-send").addKeyValue("msg", name)
+                .addKeyValue("context", o.context).log();
+    }
+
+    private static void writeFully(SocketChannel ch, ByteBuffer f) throws IOException {
+        while (f.hasRemaining()) {
+            ch.write(f);
+        }
+    }
+
+    // ---- reader -----------------------------------------------------------------------------
+
+    private void readLoop() {
+        VppException cause;
+        try {
+            while (true) {
+                dispatch(frames.next());
+            }
+        } catch (EOFException e) {
+            cause = new VppConnectionException("VPP closed the API socket (" + e.getMessage() + ")", e);
+        } catch (AsynchronousCloseException e) {
+            cause = new VppConnectionException("VPP API connection closed", e);
+        } catch (IOException e) {
+            cause = new VppConnectionException("read from VPP API socket failed: " + e, e);
+        } catch (VppProtocolException e) {
+            log.atWarn().setMessage("vpp-api-protocol-error").addKeyValue("error", e.getMessage()).log();
+            cause = e;
+        } catch (RuntimeException e) {
+            log.atError().setMessage("vpp-api-reader-failed").addKeyValue("error", e.toString()).setCause(e).log();
+            cause = new VppProtocolException("unexpected failure reading from VPP: " + e, e);
+        }
+        shutdown(cause);
+    }
+
+    private void dispatch(ByteBuffer body) {
+        if (body.remaining() < 2) {
+            observer.onMessage("unknown", Direction.RECV, false);
+            return;
+        }
+        int id = body.getShort(0) & 0xffff;
+        MessageType<?> type = id < byId.length ? byId[id] : null;
+        if (type == null) {
+            String nameCrc = table.nameCrc(id);
+            observer.onMessage("unknown", Direction.RECV, false);
+            log.atDebug().setMessage("vpp-api-recv-unknown").addKeyValue("id", id)
+                    .addKeyValue("name_crc", nameCrc == null ? "?" : nameCrc).log();
+            return;
+        }
+        int ctx;
+        try {
+            ctx = type.layout().context(body);
+        } catch (VppProtocolException e) {
+            observer.onMessage(type.name(), Direction.RECV, false);
+            log.atWarn().setMessage("vpp-api-truncated").addKeyValue("msg", type.name()).log();
+            return;
+        }
+        if (type == Messages.MEMCLNT_KEEPALIVE) {
+            observer.onMessage(type.name(), Direction.RECV, true);
+            ByteBuffer reply = Messages.MEMCLNT_KEEPALIVE_REPLY.encodeFrame(
+                    table.id(Messages.MEMCLNT_KEEPALIVE_REPLY).orElse(0), clientIndex, ctx, Retval.OK);
+            outbound.add(new Outgoing(ctx, null, false, false, reply));
+            observer.onMessage(Messages.MEMCLNT_KEEPALIVE_REPLY.name(), Direction.SEND, true);
+            return;
+        }
+        Pending p = pending.get(ctx);
+        if (p == null) {
+            observer.onMessage(type.name(), Direction.RECV, false);
+            log.atInfo().setMessage("vpp-api-unexpected-reply").addKeyValue("msg", type.name())
+                    .addKeyValue("context", ctx).log();
+            return;
+        }
+        p.accept(this, ctx, type, body);
+    }
+
+    private void finish(int ctx, Pending p) {
+        if (pending.remove(ctx, p) && p.holdsSlot) {
+            window.release();
+        }
+    }
+
+    private void expireTimedOut() {
+        long now = System.nanoTime();
+        for (Map.Entry<Integer, Pending> e : pending.entrySet()) {
+            Pending p = e.getValue();
+            if (now - p.sentNanos > timeoutNanos && pending.remove(e.getKey(), p)) {
+                if (p.holdsSlot) {
+                    window.release();
+                }
+                observer.onMessage(p.name, Direction.RECV, false);
+                log.atWarn().setMessage("vpp-api-timeout").addKeyValue("msg", p.name).addKeyValue("context", e.getKey())
+                        .addKeyValue("timeout_ms", config.requestTimeout().toMillis()).log();
+                p.fail(new VppTimeoutException(p.name, config.requestTimeout()));
+            }
+        }
+    }
+
+    static void closeQuietly(SocketChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing left to do
+            }
+        }
+    }
+
+    // ---- bookkeeping --------------------------------------------------------------------------
+
+    private record Outgoing(int context, Pending pending, boolean usesSlot, boolean multi, ByteBuffer... frames) {}
+
+    private abstract static sealed class Pending permits CallPending, DumpPending {
+        final String name;
+        volatile long sentNanos;
+        volatile boolean holdsSlot;
+
+        Pending(String name) {
+            this.name = name;
+        }
+
+        abstract boolean isDone();
+
+        abstract void fail(VppException e);
+
+        abstract void accept(VppApiClient c, int ctx, MessageType<?> type, ByteBuffer body);
+    }
+
+    private static final class CallPending<R> extends Pending {
+        final MessageType<R> replyType;
+        final CompletableFuture<R> future;
+
+        CallPending(String name, MessageType<R> replyType, CompletableFuture<R> future) {
+            super(name);
+            this.replyType = replyType;
+            this.future = future;
+        }
+
+        @Override
+        boolean isDone() {
+            return future.isDone();
+        }
+
+        @Override
+        void fail(VppException e) {
+            future.completeExceptionally(e);
+        }
+
+        @Override
+        void accept(VppApiClient c, int ctx, MessageType<?> type, ByteBuffer body) {
+            c.finish(ctx, this);
+            if (type != replyType) {
+                c.observer.onMessage(type.name(), Direction.RECV, false);
+                future.completeExceptionally(new VppProtocolException("expected " + replyType.name() + " for "
+                        + name + " (context " + ctx + "), got " + type.name()));
+                return;
+            }
+            R reply;
+            try {
+                reply = replyType.decodeBody(body);
+            } catch (VppProtocolException e) {
+                c.observer.onMessage(type.name(), Direction.RECV, false);
+                future.completeExceptionally(e);
+                return;
+            }
+            int retval = reply instanceof ApiReply r ? r.retval() : 0;
+            c.observer.onMessage(type.name(), Direction.RECV, retval == 0);
+            if (log.isDebugEnabled()) {
+                log.atDebug().setMessage("vpp-api-recv").addKeyValue("msg", type.name()).addKeyValue("context", ctx)
+                        .addKeyValue("retval", retval).log();
+            }
+            if (retval != 0) {
+                future.completeExceptionally(new VppApiException(name, retval, reply));
+            } else {
+                future.complete(reply);
+            }
+        }
+    }
+
+    private static final class DumpPending<D> extends Pending {
+        final MessageType<D> detailsType;
+        final CompletableFuture<List<D>> future;
+        final ArrayList<D> items = new ArrayList<>();
+
+        DumpPending(String name, MessageType<D> detailsType, CompletableFuture<List<D>> future) {
+            super(name);
+            this.detailsType = detailsType;
+            this.future = future;
+        }
+
+        @Override
+        boolean isDone() {
+            return future.isDone();
+        }
+
+        @Override
+        void fail(VppException e) {
+            future.completeExceptionally(e);
+        }
+
+        @Override
+        void accept(VppApiClient c, int ctx, MessageType<?> type, ByteBuffer body) {
+            if (type == detailsType) {
+                D d;
+                try {
+                    d = detailsType.decodeBody(body);
+                } catch (VppProtocolException e) {
+                    c.finish(ctx, this);
+                    c.observer.onMessage(type.name(), Direction.RECV, false);
+                    future.completeExceptionally(e);
+                    return;
+                }
+                items.add(d);
+                c.observer.onMessage(type.name(), Direction.RECV, true);
+                if (log.isDebugEnabled()) {
+                    log.atDebug().setMessage("vpp-api-recv-multi").addKeyValue("msg", type.name())
+                            .addKeyValue("context", ctx).log();
+                }
+                return;
+            }
+            c.finish(ctx, this);
+            if (type == Messages.CONTROL_PING_REPLY) {
+                c.observer.onMessage(type.name(), Direction.RECV, true);
+                if (log.isDebugEnabled()) {
+                    log.atDebug().setMessage("vpp-api-recv").addKeyValue("msg", type.name()).addKeyValue("context", ctx)
+                            .addKeyValue("details", items.size()).log();
+                }
+                future.complete(Collections.unmodifiableList(items));
+                return;
+            }
+            c.observer.onMessage(type.name(), Direction.RECV, false);
+            future.completeExceptionally(new VppProtocolException("expected " + detailsType.name()
+                    + " or control_ping_reply for " + name + " (context " + ctx + "), got " + type.name()));
+        }
+    }
+}

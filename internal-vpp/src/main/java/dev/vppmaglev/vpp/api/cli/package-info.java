@@ -1,0 +1,5 @@
+/**
+ * Parsers for VPP debug-CLI text read through {@code cli_inband}: {@code show lb vips verbose}
+ * carries {@code src_ip_sticky} and each VIP's pool index, which no API message reports.
+ */
+package dev.vppmaglev.vpp.api.cli;

@@ -1,0 +1,794 @@
+package dev.vppmaglev.vpp.fake;
+
+import dev.vppmaglev.vpp.api.VppErrors;
+import dev.vppmaglev.vpp.api.VppProtocolException;
+import dev.vppmaglev.vpp.api.msg.CliInband;
+import dev.vppmaglev.vpp.api.msg.CliInbandReply;
+import dev.vppmaglev.vpp.api.msg.ControlPingReply;
+import dev.vppmaglev.vpp.api.msg.GetFirstMsgId;
+import dev.vppmaglev.vpp.api.msg.GetFirstMsgIdReply;
+import dev.vppmaglev.vpp.api.msg.IpRoute;
+import dev.vppmaglev.vpp.api.msg.IpRouteLookup;
+import dev.vppmaglev.vpp.api.msg.IpRouteLookupReply;
+import dev.vppmaglev.vpp.api.msg.LbAddDelAs;
+import dev.vppmaglev.vpp.api.msg.LbAddDelAsV2;
+import dev.vppmaglev.vpp.api.msg.LbAddDelVip;
+import dev.vppmaglev.vpp.api.msg.LbAddDelVipV2;
+import dev.vppmaglev.vpp.api.msg.LbAsSetWeight;
+import dev.vppmaglev.vpp.api.msg.LbConf;
+import dev.vppmaglev.vpp.api.msg.LbConfGetReply;
+import dev.vppmaglev.vpp.api.msg.LbVip;
+import dev.vppmaglev.vpp.api.msg.MessageTableEntry;
+import dev.vppmaglev.vpp.api.msg.Messages;
+import dev.vppmaglev.vpp.api.msg.Prefix;
+import dev.vppmaglev.vpp.api.msg.Retval;
+import dev.vppmaglev.vpp.api.msg.ShowVersionReply;
+import dev.vppmaglev.vpp.api.msg.SockclntCreate;
+import dev.vppmaglev.vpp.api.msg.SockclntCreateReply;
+import dev.vppmaglev.vpp.api.msg.SockclntDelete;
+import dev.vppmaglev.vpp.api.msg.SockclntDeleteReply;
+import dev.vppmaglev.vpp.api.wire.FrameReader;
+import dev.vppmaglev.vpp.api.wire.Layout;
+import dev.vppmaglev.vpp.api.wire.MessageTable;
+import dev.vppmaglev.vpp.api.wire.MessageType;
+import dev.vppmaglev.vpp.api.wire.WireWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * A process-local VPP for tests and demos: a Unix-socket server speaking VPP's binary API
+ * (vpp-wire.md §1–3: 16-byte framing with a junk {@code q}, {@code sockclnt_create} handshake with
+ * a message table from the {@code .api.json} files, VPP's silences) and the lb plugin's semantics
+ * (§3.5, §3.6, §5), held to the golden captures by {@code GoldenReplayTest}.
+ *
+ * <h2>Fidelity</h2>
+ * <ul>
+ *   <li>No reply for an unknown id, a truncated body, a wrong {@code client_index} (mutating
+ *       handlers still act, as VPP's do before {@code REPLY_MACRO}), or a client's
+ *       {@code memclnt_keepalive}; messages of one connection are handled strictly in order;
+ *       dumps send only details (the client's {@code control_ping} ends them).</li>
+ *   <li>VIP and AS pool indexes with index reuse, FIB load-balance indexes from 8, Maglev bucket
+ *       counts with weights, removed-but-not-collected entries, garbage collection after 10 s /
+ *       60 s, the IPv4 AS-dump filter that matches nothing, {@code lb_flush_vip} always 0,
+ *       byte-swapped NAT ports, {@code new_flows_table_length 0} crashing VPP (here: a restart).</li>
+ *   <li>Not modelled: the data plane. Counters, sticky flows and the sticky table only change
+ *       through {@link #recordTraffic}, {@link #setAsFlows} and {@link #setStickyUsage}.</li>
+ * </ul>
+ *
+ * <h2>Fault hooks</h2>
+ * {@link #dropConnections()}, {@link #dropAfterMessages(int)}, {@link #setReplyDelay(Duration)},
+ * {@link #restart()} / {@link #restart(boolean)} (empty state, new pid, new boot time, optionally
+ * without the lb v2 messages); call counters and a call log for assertions.
+ */
+public final class FakeVpp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FakeVpp.class);
+    /** The q value VPP puts in its frames (golden: a VPP pointer); clients must ignore it. */
+    static final long JUNK_Q = 0xc054043001000000L;
+    /** Requests that change VPP's lb state. */
+    public static final Set<String> MUTATING = Set.of("lb_conf", "lb_add_del_vip", "lb_add_del_vip_v2",
+            "lb_add_del_as", "lb_add_del_as_v2", "lb_as_set_weight", "lb_flush_vip");
+
+    /** One request as the fake received it. */
+    public record Call(String msg, Object request) {}
+
+    private final Path socket;
+    private final long seed;
+    private final String program;
+    private final String version;
+    private final String buildDate;
+    private final LongSupplier uptimeOverride;
+    private final Object lock = new Object();
+    private final ConcurrentHashMap<Integer, Conn> conns = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final AtomicInteger dropAfter = new AtomicInteger(-1);
+    private final ScheduledExecutorService gc;
+    private volatile Duration replyDelay = Duration.ZERO;
+    private volatile boolean lbV2;
+    private volatile int pid;
+    private volatile long bootNanos;
+    private volatile FakeMessageTable table;
+    private FakeLbPlugin lb;
+    private FakeCli cli;
+    private final Pool<Conn> registrations = new Pool<>();
+    private ServerSocketChannel server;
+    private Thread acceptor;
+    private volatile boolean closed;
+
+    private FakeVpp(Builder b) {
+        this.socket = Objects.requireNonNull(b.socket, "apiSocket");
+        this.seed = b.seed;
+        this.lbV2 = b.lbV2;
+        this.pid = b.pid;
+        this.program = b.program;
+        this.version = b.version;
+        this.buildDate = b.buildDate;
+        this.uptimeOverride = b.uptime;
+        this.gc = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fake-vpp-gc");
+            t.setDaemon(true);
+            return t;
+        });
+        registrations.get(new Conn(null)); // index 0 is VPP's own; clients start at 1 (golden 0x80000001)
+        reset();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings of a fake VPP. */
+    public static final class Builder {
+        private Path socket;
+        private boolean lbV2 = true;
+        private int pid = 1000 + (int) (ProcessHandle.current().pid() % 30000);
+        private long seed = System.nanoTime();
+        private String program = "vpe";
+        private String version = "26.10-rc0~374-gb575ec2c56d";
+        private String buildDate = "2026-11-21T07:29:40";
+        private LongSupplier uptime;
+
+        /** Where to listen (an existing file there is replaced). */
+        public Builder apiSocket(Path socket) {
+            this.socket = socket;
+            return this;
+        }
+
+        /** false: an older VPP without lb_conf_get, lb_add_del_as_v2, lb_as_set_weight, lb_as_v2_dump. */
+        public Builder lbV2(boolean lbV2) {
+            this.lbV2 = lbV2;
+            return this;
+        }
+
+        /** VPP's pid ({@code control_ping_reply.vpe_pid}). */
+        public Builder pid(int pid) {
+            this.pid = pid;
+            return this;
+        }
+
+        /** Seed of the module-id order and the announce order of the message table. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** {@code show_version_reply} strings. */
+        public Builder version(String program, String version, String buildDate) {
+            this.program = program;
+            this.version = version;
+            this.buildDate = buildDate;
+            return this;
+        }
+
+        /** VPP uptime in seconds (default: since start/restart); drives GC and {@code in_use_since}. */
+        public Builder uptime(LongSupplier seconds) {
+            this.uptime = seconds;
+            return this;
+        }
+
+        public FakeVpp build() {
+            return new FakeVpp(this);
+        }
+    }
+
+    /** Binds the socket and starts accepting clients. */
+    public FakeVpp start() throws IOException {
+        Files.deleteIfExists(socket);
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        acceptor = Thread.ofVirtual().name("fake-vpp-accept").start(this::acceptLoop);
+        gc.scheduleWithFixedDelay(() -> {
+            synchronized (lock) {
+                lb.collectGarbage();
+            }
+        }, FakeLbPlugin.GARBAGE_RUN_S, FakeLbPlugin.GARBAGE_RUN_S, TimeUnit.SECONDS);
+        log.atInfo().setMessage("fake-vpp-listening").addKeyValue("socket", socket).addKeyValue("pid", pid)
+                .addKeyValue("messages", table.table().size()).addKeyValue("lb_v2", lbV2).log();
+        return this;
+    }
+
+    private void reset() {
+        synchronized (lock) {
+            table = new FakeMessageTable(lbV2, seed);
+            FakeFib fib = new FakeFib();
+            bootNanos = System.nanoTime();
+            lb = new FakeLbPlugin(fib, this::uptime);
+            cli = new FakeCli(lb);
+        }
+    }
+
+    private long uptime() {
+        return uptimeOverride != null ? uptimeOverride.getAsLong()
+                : TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - bootNanos);
+    }
+
+    // ---- accessors and hooks -------------------------------------------------------------------
+
+    public Path apiSocket() {
+        return socket;
+    }
+
+    /** VPP's pid as {@code control_ping_reply} reports it. */
+    public int pid() {
+        return pid;
+    }
+
+    /** The message table this VPP announces. */
+    public MessageTable messageTable() {
+        return table.table();
+    }
+
+    /** Whether the lb v2 messages are in the table. */
+    public boolean lbV2() {
+        return lbV2;
+    }
+
+    /** Connected clients. */
+    public int connections() {
+        return conns.size();
+    }
+
+    /** Closes every client connection now (VPP seen as gone: EOF). */
+    public void dropConnections() {
+        for (Conn c : List.copyOf(conns.values())) {
+            unregister(c);
+        }
+        log.atInfo().setMessage("fake-vpp-drop-connections").log();
+    }
+
+    /** Drops every connection when the {@code n}-th message from now arrives (it gets no reply). */
+    public void dropAfterMessages(int n) {
+        dropAfter.set(n);
+    }
+
+    /** Waits {@code delay} before handling each message (0 = none). */
+    public void setReplyDelay(Duration delay) {
+        replyDelay = Objects.requireNonNull(delay);
+    }
+
+    /** A VPP restart: connections dropped, empty lb state, new pid, new boot time. */
+    public void restart() {
+        restart(lbV2);
+    }
+
+    /** A restart into a VPP with ({@code true}) or without the lb v2 messages. */
+    public void restart(boolean withLbV2) {
+        synchronized (lock) { // a client reconnecting at once meets the new VPP, never the old state
+            dropConnections();
+            lbV2 = withLbV2;
+            pid++;
+            reset();
+        }
+        log.atInfo().setMessage("fake-vpp-restart").addKeyValue("pid", pid).addKeyValue("lb_v2", lbV2).log();
+    }
+
+    /** Messages received per name (including ones without reply). */
+    public Map<String, Integer> callCounts() {
+        Map<String, Integer> out = new TreeMap<>();
+        counts.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** Messages named {@code msg} received so far. */
+    public int callCount(String msg) {
+        AtomicInteger n = counts.get(msg);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Requests that change lb state ({@link #MUTATING}, plus {@code cli_inband "lb ..."}). */
+    public int mutatingCalls() {
+        int n = 0;
+        for (Call c : calls) {
+            if (MUTATING.contains(c.msg()) || (c.request() instanceof CliInband ci && ci.cmd().strip().startsWith("lb "))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Every decoded request in arrival order. */
+    public List<Call> callLog() {
+        return List.copyOf(calls);
+    }
+
+    /** Forgets counters and the call log. */
+    public void clearCalls() {
+        counts.clear();
+        calls.clear();
+    }
+
+    /**
+     * Sends an unsolicited {@code memclnt_keepalive} to every client (a real VPP sends these only
+     * to shared-memory clients, vpp-wire.md §1.9; the client must answer anyway). Replies are
+     * counted as {@code memclnt_keepalive_reply}.
+     */
+    public void sendKeepalive() {
+        int id = table.table().id(Messages.MEMCLNT_KEEPALIVE).orElseThrow();
+        for (Conn c : List.copyOf(conns.values())) {
+            try {
+                c.send(Messages.MEMCLNT_KEEPALIVE.encodeFrame(id, c.handle(), 0x6b61, dev.vppmaglev.vpp.api.msg.Empty.INSTANCE));
+            } catch (IOException e) {
+                log.atDebug().setMessage("fake-vpp-keepalive-failed").addKeyValue("error", e.toString()).log();
+            }
+        }
+    }
+
+    /** Runs the lb plugin's garbage collection now (as its 60 s process does). */
+    public void collectGarbage() {
+        synchronized (lock) {
+            lb.collectGarbage();
+        }
+    }
+
+    /**
+     * Adds packets to a VIP's lb counters (index = the VIP's pool index, 0 = placeholder), as the
+     * data plane would: existing-session, first-packet, untracked, no-server.
+     */
+    public void recordTraffic(int vipIndex, long existing, long first, long untracked, long noServer) {
+        synchronized (lock) {
+            FakeLbPlugin.Vip v = lb.vips.at(vipIndex);
+            if (v == null) {
+                throw new IllegalArgumentException("no VIP at index " + vipIndex);
+            }
+            v.counters[0] += existing;
+            v.counters[1] += first;
+            v.counters[2] += untracked;
+            v.counters[3] += noServer;
+            if (lb.stickyUsage < 0) {
+                lb.stickyUsage = 0;
+            }
+        }
+    }
+
+    /** Sets the sticky flows referencing an AS ({@code flows:} in {@code show lb vips verbose}). */
+    public void setAsFlows(int vipIndex, InetAddress as, long flows) {
+        synchronized (lock) {
+            FakeLbPlugin.Vip v = lb.vips.at(vipIndex);
+            Ip46 a = Ip46.of(as);
+            for (int slot : v.asIndexes.indexes()) {
+                FakeLbPlugin.As x = lb.ass.at(v.asIndexes.at(slot));
+                if (x.address.equals(a)) {
+                    x.flows = flows;
+                    return;
+                }
+            }
+            throw new IllegalArgumentException("no AS " + as + " on VIP " + vipIndex);
+        }
+    }
+
+    /** Sets thread 0's sticky-table usage (creating the table: {@code show lb} shows {@code core 0}). */
+    public void setStickyUsage(long used) {
+        synchronized (lock) {
+            lb.stickyUsage = used;
+        }
+    }
+
+    /** The four lb counters of VIP {@code vipIndex} (for the fake stats segment). */
+    public long[] vipCounters(int vipIndex) {
+        synchronized (lock) {
+            FakeLbPlugin.Vip v = lb.vips.at(vipIndex);
+            return v == null ? new long[4] : v.counters.clone();
+        }
+    }
+
+    /** Runs a debug-CLI command as {@code cli_inband} would; returns the reply text. */
+    public String cli(String command) {
+        synchronized (lock) {
+            return cli.execute(command).text();
+        }
+    }
+
+    // ---- server ---------------------------------------------------------------------------------
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                SocketChannel ch = server.accept();
+                Conn c = new Conn(ch);
+                Thread.ofVirtual().name("fake-vpp-conn").start(() -> serve(c));
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) {
+                    log.atWarn().setMessage("fake-vpp-accept-failed").addKeyValue("error", e.toString()).log();
+                }
+                return;
+            }
+        }
+    }
+
+    private final class Conn {
+        final SocketChannel ch;
+        int registration = -1;
+        String name = "";
+
+        Conn(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        int handle() {
+            return registration < 0 ? 0 : 0x80000000 | registration;
+        }
+
+        private final List<ByteBuffer> queued = new ArrayList<>();
+
+        /** Queues a frame; {@link #flush()} writes the queue with one gathering write. */
+        synchronized void queue(ByteBuffer frame) {
+            frame.putLong(0, JUNK_Q);
+            queued.add(frame);
+        }
+
+        synchronized void flush() throws IOException {
+            if (queued.isEmpty()) {
+                return;
+            }
+            ByteBuffer[] all = queued.toArray(ByteBuffer[]::new);
+            queued.clear();
+            long left = 0;
+            for (ByteBuffer b : all) {
+                left += b.remaining();
+            }
+            while (left > 0) {
+                left -= ch.write(all);
+            }
+        }
+
+        synchronized void send(ByteBuffer frame) throws IOException {
+            queue(frame);
+            flush();
+        }
+
+        void close() {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    private void serve(Conn c) {
+        FrameReader frames = new FrameReader(c.ch, 64 * 1024 * 1024);
+        try {
+            while (true) {
+                ByteBuffer body = frames.next();
+                int left = dropAfter.get();
+                if (left > 0 && dropAfter.decrementAndGet() == 0) {
+                    c.flush(); // replies to the messages before this one still go out
+                    log.atInfo().setMessage("fake-vpp-drop-after-messages").log();
+                    dropConnections();
+                    return;
+                }
+                Duration d = replyDelay;
+                if (!d.isZero()) {
+                    Thread.sleep(d);
+                }
+                handle(c, body);
+                if (!frames.hasBufferedFrame()) {
+                    c.flush(); // replies to pipelined requests leave together
+                }
+            }
+        } catch (EOFException | ClosedChannelException e) {
+            // client went away
+        } catch (IOException e) {
+            log.atDebug().setMessage("fake-vpp-conn-error").addKeyValue("error", e.toString()).log();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            unregister(c);
+        }
+    }
+
+    /** Closes {@code c} and frees its registration (VPP's reaper on EOF); idempotent. */
+    private void unregister(Conn c) {
+        c.close();
+        synchronized (lock) {
+            if (c.registration > 0 && registrations.at(c.registration) == c) {
+                registrations.put(c.registration);
+                conns.remove(c.registration);
+                log.atInfo().setMessage("fake-vpp-client-gone").addKeyValue("client", c.name).log();
+            }
+        }
+    }
+
+    private void handle(Conn c, ByteBuffer body) throws IOException {
+        if (body.remaining() < 2) {
+            return;
+        }
+        int id = body.getShort(0) & 0xffff;
+        FakeMessageTable t = table;
+        String nameCrc = t.table().nameCrc(id);
+        if (nameCrc == null) {
+            count("unknown");
+            log.atWarn().setMessage("fake-vpp-no-handler").addKeyValue("id", id).log();
+            return;
+        }
+        MessageType<?> type = Messages.byNameCrc(nameCrc);
+        String name = type != null ? type.name() : nameCrc;
+        count(name);
+        if (type == null) {
+            log.atWarn().setMessage("fake-vpp-unimplemented").addKeyValue("msg", nameCrc).log();
+            return;
+        }
+        Object req;
+        try {
+            req = type.decodeBody(body);
+        } catch (VppProtocolException e) {
+            log.atWarn().setMessage("fake-vpp-truncated").addKeyValue("msg", name).addKeyValue("bytes", body.remaining())
+                    .log();
+            return;
+        }
+        calls.add(new Call(name, req));
+        int context = type.layout().context(body);
+        int clientIndex = type.layout().clientIndex(body);
+        if (type == Messages.SOCKCLNT_CREATE) {
+            sockclntCreate(c, context, (SockclntCreate) req);
+            return;
+        }
+        boolean known = type.layout() == Layout.CLIENT_INDEX_CONTEXT && c.registration > 0 && clientIndex == c.handle();
+        if (type == Messages.MEMCLNT_KEEPALIVE_REPLY) {
+            return; // counted above
+        }
+        List<ByteBuffer> out = new ArrayList<>();
+        try {
+            synchronized (lock) {
+                dispatch(type, req, context, clientIndex, c, out);
+            }
+        } catch (FakeLbPlugin.Crash e) {
+            log.atError().setMessage("fake-vpp-crash").addKeyValue("reason", e.getMessage()).log();
+            restart();
+            return;
+        }
+        if (!known) {
+            log.atDebug().setMessage("fake-vpp-bad-client-index").addKeyValue("msg", name)
+                    .addKeyValue("client_index", Integer.toHexString(clientIndex)).log();
+            return; // REPLY_MACRO finds no registration: silence
+        }
+        for (ByteBuffer f : out) {
+            c.queue(f);
+        }
+        if (type == Messages.SOCKCLNT_DELETE && !out.isEmpty()
+                && ((SockclntDelete) req).index() == c.handle()) {
+            c.flush();
+            unregister(c);
+        }
+    }
+
+    private void count(String name) {
+        counts.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private <T> ByteBuffer frame(MessageType<T> t, int context, T msg) {
+        int id = table.table().id(t).orElseThrow(() -> new IllegalStateException(t + " not in the fake's table"));
+        return t.encodeFrame(id, 0, context, msg);
+    }
+
+    private void sockclntCreate(Conn c, int context, SockclntCreate req) throws IOException {
+        synchronized (lock) {
+            if (c.registration < 0) {
+                c.registration = registrations.get(c);
+                conns.put(c.registration, c);
+            }
+            c.name = req.name();
+        }
+        FakeMessageTable t = table;
+        List<MessageTableEntry> entries = new ArrayList<>(t.announceOrder().size());
+        for (String nameCrc : t.announceOrder()) {
+            entries.add(new MessageTableEntry(t.table().id(nameCrc).getAsInt(), nameCrc));
+        }
+        // client_index field 0, context echoed, index = handle (vpp-wire.md §1.4)
+        ByteBuffer f = Messages.SOCKCLNT_CREATE_REPLY.encodeFrame(16, 0, context,
+                new SockclntCreateReply(0, c.handle(), entries));
+        c.queue(f);
+        log.atInfo().setMessage("fake-vpp-client").addKeyValue("client", req.name())
+                .addKeyValue("client_index", "0x" + Integer.toHexString(c.handle())).log();
+    }
+
+    private void dispatch(MessageType<?> type, Object req, int context, int clientIndex, Conn c, List<ByteBuffer> out) {
+        switch (type.name()) {
+            case "control_ping" -> out.add(frame(Messages.CONTROL_PING_REPLY, context,
+                    new ControlPingReply(0, clientIndex, pid)));
+            case "memclnt_keepalive" -> {
+                // VPP answers into its own shared-memory queue: nothing on the socket
+            }
+            case "memclnt_keepalive_reply" -> {
+                // a client's answer to sendKeepalive(): counted, nothing to send
+            }
+            case "sockclnt_delete" -> {
+                int index = ((SockclntDelete) req).index();
+                boolean live = (index & 0x80000000) != 0 && registrations.live(index & 0x7fffffff)
+                        && (index & 0x7fffffff) != 0;
+                out.add(frame(Messages.SOCKCLNT_DELETE_REPLY, context, new SockclntDeleteReply(live ? 1 : -1)));
+                if (live && index != c.handle()) {
+                    Conn other = registrations.at(index & 0x7fffffff);
+                    if (other != null) {
+                        unregister(other);
+                    }
+                }
+            }
+            case "get_first_msg_id" -> {
+                String module = FakeMessageTable.FIRST_MSG_ID_NAMES.get(((GetFirstMsgId) req).name());
+                out.add(frame(Messages.GET_FIRST_MSG_ID_REPLY, context, module == null
+                        ? new GetFirstMsgIdReply(VppErrors.INVALID_VALUE, 0xffff)
+                        : new GetFirstMsgIdReply(0, table.base(module))));
+            }
+            case "show_version" -> out.add(frame(Messages.SHOW_VERSION_REPLY, context,
+                    new ShowVersionReply(0, program, version, buildDate, "")));
+            case "cli_inband" -> {
+                FakeCli.Result r = cli.execute(((CliInband) req).cmd());
+                out.add(frame(Messages.CLI_INBAND_REPLY, context, new CliInbandReply(r.retval(), r.text())));
+            }
+            case "lb_conf" -> {
+                LbConf m = (LbConf) req;
+                int buckets = m.stickyBucketsPerCore() == LbConf.KEEP ? lb.stickyBucketsPerCore : m.stickyBucketsPerCore();
+                int timeout = m.flowTimeout() == LbConf.KEEP ? lb.flowTimeout : m.flowTimeout();
+                int rv = lb.conf(m.ip4SrcAddress(), m.ip6SrcAddress(), buckets, timeout);
+                out.add(frame(Messages.LB_CONF_REPLY, context, new Retval(rv)));
+            }
+            case "lb_conf_get" -> out.add(frame(Messages.LB_CONF_GET_REPLY, context, new LbConfGetReply(0, lb.ip4Src,
+                    lb.ip6Src, lb.stickyBucketsPerCore, lb.flowTimeout)));
+            case "lb_add_del_vip" -> {
+                LbAddDelVip m = (LbAddDelVip) req;
+                out.add(frame(Messages.LB_ADD_DEL_VIP_REPLY, context, new Retval(addDelVip(m.pfx(), m.protocol(),
+                        m.port(), m.encap().wire(), m.dscp(), m.type().wire(), m.targetPort(), m.newFlowsTableLength(),
+                        false, m.isDel()))));
+            }
+            case "lb_add_del_vip_v2" -> {
+                LbAddDelVipV2 m = (LbAddDelVipV2) req;
+                out.add(frame(Messages.LB_ADD_DEL_VIP_V2_REPLY, context, new Retval(addDelVip(m.pfx(), m.protocol(),
+                        m.port(), m.encap().wire(), m.dscp(), m.type().wire(), m.targetPort(), m.newFlowsTableLength(),
+                        m.srcIpSticky(), m.isDel()))));
+            }
+            case "lb_add_del_as" -> {
+                LbAddDelAs m = (LbAddDelAs) req;
+                out.add(frame(Messages.LB_ADD_DEL_AS_REPLY, context, new Retval(
+                        addDelAs(m.pfx(), m.protocol(), m.port(), m.asAddress(), 100, m.isDel(), m.isFlush(), false))));
+            }
+            case "lb_add_del_as_v2" -> {
+                LbAddDelAsV2 m = (LbAddDelAsV2) req;
+                out.add(frame(Messages.LB_ADD_DEL_AS_V2_REPLY, context, new Retval(
+                        addDelAs(m.pfx(), m.protocol(), m.port(), m.asAddress(), m.weight(), m.isDel(), m.isFlush(), true))));
+            }
+            case "lb_as_set_weight" -> {
+                LbAsSetWeight m = (LbAsSetWeight) req;
+                int vip = findVip(m.pfx(), m.protocol(), m.port());
+                int rv = vip < 0 ? VppErrors.NO_SUCH_ENTRY
+                        : lb.setWeight(vip, Ip46.of(m.asAddress()), m.weight(), m.isFlush());
+                out.add(frame(Messages.LB_AS_SET_WEIGHT_REPLY, context, new Retval(rv)));
+            }
+            case "lb_flush_vip" -> {
+                LbVip m = (LbVip) req;
+                int vip = findVip(m.pfx(), m.protocol(), m.port());
+                if (vip >= 0) {
+                    lb.flushVip(vip);
+                }
+                out.add(frame(Messages.LB_FLUSH_VIP_REPLY, context, Retval.OK)); // always 0 in VPP
+            }
+            case "lb_vip_dump" -> {
+                if (known(c, clientIndex)) {
+                    lb.vipDetails().forEach(d -> out.add(frame(Messages.LB_VIP_DETAILS, context, d)));
+                }
+            }
+            case "lb_as_dump" -> {
+                if (known(c, clientIndex)) {
+                    lb.asDetails((LbVip) req).forEach(d -> out.add(frame(Messages.LB_AS_DETAILS, context, d)));
+                }
+            }
+            case "lb_as_v2_dump" -> {
+                if (known(c, clientIndex)) {
+                    lb.asV2Details((LbVip) req).forEach(d -> out.add(frame(Messages.LB_AS_V2_DETAILS, context, d)));
+                }
+            }
+            case "ip_route_lookup" -> out.add(frame(Messages.IP_ROUTE_LOOKUP_REPLY, context,
+                    routeLookup((IpRouteLookup) req)));
+            default -> log.atWarn().setMessage("fake-vpp-unimplemented").addKeyValue("msg", type.name()).log();
+        }
+    }
+
+    private boolean known(Conn c, int clientIndex) {
+        return c.registration > 0 && clientIndex == c.handle();
+    }
+
+    /** The API handlers' common prologue: port 0 forces protocol 255; IPv4 lengths get +96. */
+    private int findVip(Prefix pfx, int protocol, int port) {
+        int plen = pfx.len() + (pfx.isIp4() ? 96 : 0);
+        return lb.findVip(Ip46.of(pfx.address()).mask(plen), plen, port == 0 ? 255 : protocol, port);
+    }
+
+    private int addDelVip(Prefix pfx, int protocol, int port, int encap, int dscp, int srvTypeWire, int targetPort,
+                          int newLength, boolean sticky, boolean isDel) {
+        int proto = port == 0 ? 255 : protocol;
+        int plen = pfx.len() + (pfx.isIp4() ? 96 : 0);
+        Ip46 p = Ip46.of(pfx.address());
+        if (isDel) {
+            int vip = lb.findVip(p.mask(plen), plen, proto, port);
+            return vip < 0 ? VppErrors.NO_SUCH_ENTRY : lb.delVip(vip);
+        }
+        boolean ip4 = plen >= 96 && p.isIp4();
+        VipType type = VipType.fromApi(ip4, encap);
+        int byte0 = 0;
+        int target = 0;
+        if (encap == 2) {
+            byte0 = dscp & 0x3f;
+        } else if (encap == 3 || encap == 4) {
+            byte0 = (srvTypeWire >>> 24) & 0xff; // read without ntohl into a u8: the first wire byte
+            target = targetPort;
+        }
+        return lb.addVip(p, plen, proto, port, type, newLength, sticky, byte0, target).retval();
+    }
+
+    private int addDelAs(Prefix pfx, int protocol, int port, InetAddress as, int weight, boolean isDel, boolean flush,
+                         boolean v2) {
+        int vip = findVip(pfx, protocol, port);
+        if (vip < 0) {
+            return VppErrors.NO_SUCH_ENTRY;
+        }
+        List<Ip46> one = List.of(Ip46.of(as));
+        return isDel ? lb.delAses(vip, one, flush) : lb.addAses(vip, one, weight, v2 && flush);
+    }
+
+    private IpRouteLookupReply routeLookup(IpRouteLookup req) {
+        Prefix p = req.prefix();
+        IpRoute miss = new IpRoute(0, 0, Prefix.zero(), List.of());
+        if (req.tableId() != 0) {
+            return new IpRouteLookupReply(VppErrors.NO_SUCH_FIB, miss);
+        }
+        FakeFib.Key key = new FakeFib.Key(!p.isIp4(), Ip46.of(p.address()).mask(p.len() + (p.isIp4() ? 96 : 0)), p.len());
+        var hit = req.exact() != 0 ? lb.fib().exactRoute(key) : lb.fib().longestMatch(key);
+        return hit.map(e -> new IpRouteLookupReply(0, lb.route(e)))
+                .orElse(new IpRouteLookupReply(VppErrors.NO_SUCH_ENTRY, miss));
+    }
+
+    /** Stops listening, drops every client, removes the socket file. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        dropConnections();
+        gc.shutdownNow();
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException ignored) {
+            // best effort
+        }
+        log.atInfo().setMessage("fake-vpp-closed").addKeyValue("socket", socket).log();
+    }
+
+    /** Test/diagnostic: the id this fake gives {@code type}, if any. */
+    public OptionalInt id(MessageType<?> type) {
+        return table.table().id(type);
+    }
+}
