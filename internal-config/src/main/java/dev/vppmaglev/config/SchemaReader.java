@@ -223,8 +223,9 @@ final class SchemaReader {
             String v = nodes.string(n, f.path("netns"));
             if (v != null) {
                 netns = v;
-                if (v.contains("/") || v.equals(".") || v.equals("..") || v.contains("\0")
-                        || nameProblem(v) != null) {
+                // "" is the default spelled out (the reference's zero value): the daemon's own namespace
+                if (!v.isEmpty() && (v.contains("/") || v.equals(".") || v.equals("..") || v.contains("\0")
+                        || nameProblem(v) != null)) {
                     problems.add(Rule.BAD_NETNS, n.getStartMark(), f.path("netns") + ": \""
                             + printable(v) + "\" is not a namespace name; write the name under"
                             + " /run/netns (as ip netns shows it), not a path");

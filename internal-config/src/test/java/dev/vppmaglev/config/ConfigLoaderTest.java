@@ -106,6 +106,17 @@ class ConfigLoaderTest {
                 .containsExactly("zeta", "alpha");
     }
 
+    @Test
+    void netnsIsANameAndAnEmptyOneMeansOurOwnNamespace() throws Exception {
+        String named = MINIMAL.replace("maglev:\n", "maglev:\n  healthchecker:\n    netns: dataplane\n");
+        assertThat(parse(named).healthchecker().netns()).isEqualTo("dataplane");
+        String empty = MINIMAL.replace("maglev:\n", "maglev:\n  healthchecker:\n    netns: \"\"\n");
+        assertThat(parse(empty).healthchecker()).isEqualTo(HealthCheckerConfig.DEFAULTS);
+        String dots = MINIMAL.replace("maglev:\n", "maglev:\n  healthchecker:\n    netns: \"..\"\n");
+        assertThatThrownBy(() -> parse(dots)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("healthchecker.netns: \"..\" is not a namespace name");
+    }
+
     private static <V> java.util.Map.Entry<String, V> entry(String k, V v) {
         return java.util.Map.entry(k, v);
     }

@@ -71,6 +71,13 @@ import org.slf4j.LoggerFactory;
  * {@code enabled} value itself changed between the old and the new file, that edit is applied
  * like an enable/disable (the operator asked for it); when it did not change, the runtime flag
  * wins.
+ *
+ * <p>{@code healthchecker.netns} goes to the prober ({@link Prober#useNetns}) before the workers
+ * are touched, on the first apply and on every reload. A changed namespace is <em>not</em> a
+ * changed check for the restart rule (behaviour.md §3.8): the checks probe the same way, only
+ * from elsewhere, so workers keep their state, counter and timers and their next probes run in
+ * the new namespace (a wrong namespace shows as failing probes and the normal fall count).
+ * Whether the namespace could be entered is {@link #netnsStatus()}.
  */
 public final class Checker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Checker.class);
@@ -134,6 +141,14 @@ public final class Checker implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("checker is closed");
             }
+        }
+        // Before the workers go on: their next probes run in the new namespace. Not under the
+        // lock, entering takes a thread start and a system call or two.
+        prober.useNetns(newConfig.healthchecker().netns());
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("checker is closed");
+            }
             Config old = config;
             config = newConfig;
             frontendsByBackend = indexFrontends(newConfig);
@@ -185,6 +200,14 @@ public final class Checker implements AutoCloseable {
             updateFrontends(newConfig.frontends().keySet(), now);
             emit(l -> l.onConfigApplied(newConfig));
         }
+    }
+
+    /**
+     * Where probes run: the {@code healthchecker.netns} of the last {@link #apply} and, when the
+     * probes cannot run there, why (every probe then fails with {@code L4CON} and that text).
+     */
+    public NetnsStatus netnsStatus() {
+        return prober.netnsStatus();
     }
 
     /** The live config: the last {@link #apply}ed one with {@link #setWeight} changes; an empty config before. */

@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * neither may be opened every icmp probe fails with {@code ICMPUNR} and the detail
  * {@value #NO_PERMISSION} (logged once as {@code icmp-permission-denied}); opening is retried on
  * the next probe. Raw sockets get a kernel filter so only echo replies and destination-unreachable
- * messages wake the receiver. Sockets are created on the {@code socketExecutor} (for a later
- * network-namespace feature); {@code probe-ipv4-src} / {@code probe-ipv6-src} are not applied to
+ * messages wake the receiver. Only {@code socket(2)} runs on the {@code socketExecutor} (the
+ * thread inside {@code healthchecker.netns} when that is set, see {@link NetProber}); the rest of
+ * opening runs on the timer. {@code probe-ipv4-src} / {@code probe-ipv6-src} are not applied to
  * icmp (the socket is shared).
  *
  * <h2>Matching and validation</h2>
@@ -237,24 +238,51 @@ public final class IcmpProber implements Prober, AutoCloseable {
                     current.join().close();
                 }
                 try {
-                    socketExecutor.execute(() -> {
-                        try {
-                            next.complete(openSocket(family));
-                        } catch (RuntimeException | Error e) {
-                            next.completeExceptionally(e);
-                        }
-                    });
+                    socketExecutor.execute(() -> opened(family, next));
                 } catch (RejectedExecutionException e) {
                     next.completeExceptionally(new RefusedException("cannot create an " + family.label
-                            + " socket: socket executor rejected the task"));
+                            + " socket: " + (e.getMessage() == null ? "socket executor rejected the task"
+                            : e.getMessage())));
                 }
                 return next;
             }
         }
     }
 
-    private EchoSocket openSocket(Family family) {
-        Opening o = open(family, sys);
+    /**
+     * On {@code socketExecutor}: only {@code socket(2)}; the rest (options, the receiver thread,
+     * logs) moves to the timer, so nothing else runs on a network-namespace thread and the
+     * receiver thread is not born inside the namespace.
+     */
+    private void opened(Family family, CompletableFuture<EchoSocket> next) {
+        Opening o;
+        try {
+            o = open(family, sys);
+        } catch (RuntimeException | Error e) {
+            next.completeExceptionally(e);
+            return;
+        }
+        try {
+            timer.execute(() -> {
+                try {
+                    next.complete(openSocket(family, o));
+                } catch (RuntimeException | Error e) {
+                    if (o instanceof Ready ready && !(e instanceof RefusedException)) {
+                        Native.close(ready.fd());
+                    }
+                    next.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            if (o instanceof Ready ready) {
+                Native.close(ready.fd());
+            }
+            next.completeExceptionally(new RefusedException("cannot open an " + family.label
+                    + " socket: the timer is shut down"));
+        }
+    }
+
+    private EchoSocket openSocket(Family family, Opening o) {
         if (o instanceof Refused r) {
             if (refusalsLogged.putIfAbsent(r.detail(), Boolean.TRUE) == null) {
                 log.atWarn().setMessage(r.permission() ? "icmp-permission-denied" : "icmp-socket-error")

@@ -14,8 +14,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The few libc socket calls the ICMP probe needs, through FFM (java.lang.foreign; java-stack.md
- * §5, §6). Every call returns its result, or {@code -errno} when it failed; {@code errno} is
+ * The few libc calls the ICMP probe (sockets) and the network-namespace thread ({@code open},
+ * {@code setns}) need, through FFM (java.lang.foreign; java-stack.md §5, §6, §8). Every call returns its result, or {@code -errno} when it failed; {@code errno} is
  * captured per call ({@link Linker.Option#captureCallState}). Constants are Linux's (identical on
  * x86_64 and aarch64).
  */
@@ -42,10 +42,22 @@ final class Native {
     static final int SHUT_RDWR = 2;
     static final int MSG_DONTWAIT = 0x40;
 
+    static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
+    /** {@code <sched.h>}: the namespace type {@code setns(2)} is asked to enter. */
+    static final int CLONE_NEWNET = 0x40000000;
+
     static final int EPERM = 1;
+    static final int ENOENT = 2;
     static final int EINTR = 4;
+    static final int EBADF = 9;
     static final int EAGAIN = 11;
+    static final int ENOMEM = 12;
     static final int EACCES = 13;
+    static final int ENOTDIR = 20;
+    static final int EINVAL = 22;
+    static final int ENFILE = 23;
+    static final int EMFILE = 24;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -60,6 +72,10 @@ final class Native {
     private static final MethodHandle RECVFROM = errnoHandle("recvfrom",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SHUTDOWN = errnoHandle("shutdown",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN = errnoHandle("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SETNS = errnoHandle("setns",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = errnoHandle("close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -128,6 +144,32 @@ final class Native {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = captureSegment(arena);
             int r = (int) SHUTDOWN.invokeExact(st, fd, how);
+            return r == 0 ? 0 : -errno(st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code open(2)} of {@code path} with {@code flags} (no mode): the fd, or {@code -errno}. */
+    static int open(String path, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = captureSegment(arena);
+            int fd = (int) OPEN.invokeExact(st, arena.allocateFrom(path), flags);
+            return fd >= 0 ? fd : -errno(st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code setns(2)}: moves the <em>calling thread</em> into the namespace {@code fd} refers to
+     * (Linux namespaces are per thread); 0, or {@code -errno}. Entering a network namespace needs
+     * CAP_SYS_ADMIN ({@code EPERM} without it).
+     */
+    static int setns(int fd, int nstype) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = captureSegment(arena);
+            int r = (int) SETNS.invokeExact(st, fd, nstype);
             return r == 0 ? 0 : -errno(st);
         } catch (Throwable t) {
             throw rethrow(t);

@@ -107,9 +107,10 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <h2>Sockets and threads</h2>
  * The event loop group is the caller's (not closed here). Every socket is created by
- * {@link Bootstrap#connect} on {@code socketExecutor} (default: the calling thread): a later
- * network-namespace feature passes an executor whose platform thread has entered the namespace,
- * and the socket stays there whichever event loop then drives it (java-stack.md §8).
+ * {@link Bootstrap#connect} on {@code socketExecutor} (default: the calling thread): with
+ * {@code healthchecker.netns} set, {@link NetProber} passes the executor whose platform thread has
+ * entered the namespace, and the socket stays there whichever event loop then drives it
+ * (java-stack.md §8).
  * {@code probe-ipv4-src} / {@code probe-ipv6-src} bind the local side.
  */
 public final class NettyProber implements Prober {

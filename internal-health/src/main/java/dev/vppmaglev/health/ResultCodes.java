@@ -11,7 +11,11 @@ public final class ResultCodes {
     public static final String L4OK = "L4OK";
     /** tcp/http/https: no connection within the timeout. */
     public static final String L4TOUT = "L4TOUT";
-    /** tcp/http/https: connection refused, unreachable, reset, or no socket could be made/bound. */
+    /**
+     * tcp/http/https: connection refused, unreachable, reset, or no socket could be made/bound.
+     * Every type, icmp included: {@code healthchecker.netns} cannot be entered (the detail is
+     * {@code enter netns "NAME": ...}; see {@link NetProber}).
+     */
     public static final String L4CON = "L4CON";
     /** TLS handshake done (tcp with {@code tls}, nothing to check after it). */
     public static final String L6OK = "L6OK";

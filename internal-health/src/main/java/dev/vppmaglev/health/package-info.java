@@ -11,7 +11,8 @@
  *       {@link dev.vppmaglev.health.ProbeResult} with codes in
  *       {@link dev.vppmaglev.health.ResultCodes}; {@link dev.vppmaglev.health.NettyProber}
  *       (tcp/http/https), {@link dev.vppmaglev.health.IcmpProber} (icmp via FFM),
- *       {@link dev.vppmaglev.health.NetProber} (both).</li>
+ *       {@link dev.vppmaglev.health.NetProber} (both, in {@code healthchecker.netns} when set;
+ *       {@link dev.vppmaglev.health.NetnsStatus}).</li>
  *   <li>{@link dev.vppmaglev.health.Checker}: one worker per backend on a shared scheduler,
  *       operator actions, reloads, queries and {@link dev.vppmaglev.health.HealthListener}
  *       events.</li>

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,15 +21,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Test support for network namespaces (as root): {@code ip} commands, and an executor whose single
- * platform thread has entered a namespace with {@code setns(2)} (java-stack.md §8), which is what
- * the probers' {@code socketExecutor} hook is for.
+ * platform thread has entered a namespace with {@code setns(2)} through the production helper
+ * ({@link Netns#enter}), for servers that must live inside a namespace, and a capability drop for
+ * the EPERM path.
  */
 @SuppressWarnings("restricted")
 final class TestNetns {
-    private static final int O_RDONLY = 0;
-    private static final int O_CLOEXEC = 0x80000;
-    private static final int CLONE_NEWNET = 0x40000000;
-
     private TestNetns() {}
 
     /** Whether this JVM runs as root (the owner of /proc/self is the effective uid). */
@@ -93,22 +91,40 @@ final class TestNetns {
     }
 
     private static void enter(String ns) {
+        try {
+            Netns.enter(ns, Netns.LIBC); // the production FFM helper
+        } catch (Netns.EnterException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static final int CAP_SYS_ADMIN = 21;
+    private static final int LINUX_CAPABILITY_VERSION_3 = 0x20080522;
+
+    /**
+     * Removes CAP_SYS_ADMIN from the calling thread's effective and permitted sets
+     * ({@code capget}/{@code capset(2)} act on one thread: the rest of the JVM keeps it). What a
+     * daemon started without {@code AmbientCapabilities=CAP_SYS_ADMIN} has.
+     */
+    static void dropSysAdminOnThisThread() {
         Linker linker = Linker.nativeLinker();
-        MethodHandle open = linker.downcallHandle(linker.defaultLookup().find("open").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        MethodHandle setns = linker.downcallHandle(linker.defaultLookup().find("setns").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-        MethodHandle close = linker.downcallHandle(linker.defaultLookup().find("close").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        MethodHandle capget = linker.downcallHandle(linker.defaultLookup().find("capget").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        MethodHandle capset = linker.downcallHandle(linker.defaultLookup().find("capset").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) open.invokeExact(arena.allocateFrom("/run/netns/" + ns), O_RDONLY | O_CLOEXEC);
-            if (fd < 0) {
-                throw new IllegalStateException("cannot open /run/netns/" + ns);
+            MemorySegment header = arena.allocate(8); // struct __user_cap_header_struct {u32 version; int pid}
+            header.set(JAVA_INT, 0, LINUX_CAPABILITY_VERSION_3);
+            header.set(JAVA_INT, 4, 0); // 0 = the calling thread
+            MemorySegment data = arena.allocate(24); // 2 x {u32 effective, permitted, inheritable}
+            if ((int) capget.invokeExact(header, data) != 0) {
+                throw new IllegalStateException("capget failed");
             }
-            int r = (int) setns.invokeExact(fd, CLONE_NEWNET);
-            int ignored = (int) close.invokeExact(fd);
-            if (r != 0) {
-                throw new IllegalStateException("setns(" + ns + ") failed");
+            int bit = ~(1 << CAP_SYS_ADMIN); // capability 21 is in the first (low) word
+            data.set(JAVA_INT, 0, data.get(JAVA_INT, 0) & bit);
+            data.set(JAVA_INT, 4, data.get(JAVA_INT, 4) & bit);
+            if ((int) capset.invokeExact(header, data) != 0) {
+                throw new IllegalStateException("capset failed");
             }
         } catch (RuntimeException | Error e) {
             throw e;
