@@ -4,7 +4,9 @@ import dev.vppmaglev.config.Config;
 import dev.vppmaglev.config.ConfigException;
 import dev.vppmaglev.config.ConfigLoader;
 import dev.vppmaglev.daemon.events.EventHub;
+import dev.vppmaglev.daemon.grpc.GrpcListen;
 import dev.vppmaglev.daemon.grpc.GrpcServer;
+import dev.vppmaglev.daemon.grpc.MutationPolicy;
 import dev.vppmaglev.daemon.grpc.MaglevService;
 import dev.vppmaglev.daemon.grpc.ProtoMapper;
 import dev.vppmaglev.daemon.http.HttpEndpoints;
@@ -43,6 +45,7 @@ public final class Daemon implements AutoCloseable {
     private final ExecutorService handlers;
 
     private Daemon(Flags flags, BuildInfo build, Logging logging, Instant startedAt) throws ConfigException, IOException {
+        GrpcListen listen = grpcListen(flags); // bad flag combinations fail before anything starts
         configs = new ConfigManager(flags.config, new ConfigLoader.Options(flags.vppEnabled()));
         Config config = configs.loadInitial();
 
@@ -74,9 +77,7 @@ public final class Daemon implements AutoCloseable {
         closers.push(handlers::shutdownNow);
         MaglevService service = new MaglevService(checker, configs, vpp, hub, logging, build, startedAt, handlers);
 
-        InetSocketAddress grpcAddr = flags.grpcAddr.isBlank() ? null : ListenAddress.parse(flags.grpcAddr);
-        Path grpcSocket = flags.grpcSocket.isBlank() ? null : Path.of(flags.grpcSocket);
-        grpc = new GrpcServer(service, metrics, flags.reflection, grpcAddr, grpcSocket, handlers);
+        grpc = new GrpcServer(service, metrics, listen, handlers);
         closers.push(grpc);
 
         if (flags.metricsAddr.isBlank()) {
@@ -89,6 +90,22 @@ public final class Daemon implements AutoCloseable {
         // Listeners first: a check may probe maglevd's own endpoints, and operators can watch
         // the very first transitions.
         checker.apply(config);
+    }
+
+    /**
+     * The gRPC listener settings from the flags.
+     *
+     * @throws IllegalArgumentException for an unusable combination, naming the flags
+     */
+    static GrpcListen grpcListen(Flags flags) {
+        InetSocketAddress tcp = flags.grpcAddr.isBlank() ? null : ListenAddress.parse(flags.grpcAddr);
+        return new GrpcListen(tcp, path(flags.grpcSocket), flags.grpcSocketGroup, path(flags.grpcTlsCert),
+                path(flags.grpcTlsKey), path(flags.grpcClientCa), MutationPolicy.parse(flags.grpcMutations),
+                flags.reflection);
+    }
+
+    private static Path path(String s) {
+        return s == null || s.isBlank() ? null : Path.of(s);
     }
 
     /**

@@ -19,14 +19,39 @@ public final class Flags {
     Path config;
 
     @Option(names = {"--grpc-addr", "-grpc-addr"}, paramLabel = "ADDR",
-            defaultValue = "${env:MAGLEV_GRPC_ADDR:-:9090}",
-            description = "gRPC listen address host:port; empty disables TCP (env MAGLEV_GRPC_ADDR; default ${DEFAULT-VALUE}).")
+            defaultValue = "${env:MAGLEV_GRPC_ADDR:-localhost:9090}",
+            description = "gRPC listen address host:port (:port = every interface); empty disables TCP (env MAGLEV_GRPC_ADDR; default ${DEFAULT-VALUE}).")
     String grpcAddr;
 
     @Option(names = {"--grpc-socket", "-grpc-socket"}, paramLabel = "PATH",
             defaultValue = "${env:MAGLEV_GRPC_SOCKET:-}",
             description = "Also serve gRPC on this Unix socket, mode 0660 (env MAGLEV_GRPC_SOCKET).")
     String grpcSocket;
+
+    @Option(names = {"--grpc-socket-group", "-grpc-socket-group"}, paramLabel = "GROUP",
+            defaultValue = "${env:MAGLEV_GRPC_SOCKET_GROUP:-}",
+            description = "Group owning the --grpc-socket file (mode 0660), e.g. maglev (env MAGLEV_GRPC_SOCKET_GROUP).")
+    String grpcSocketGroup;
+
+    @Option(names = {"--grpc-tls-cert", "-grpc-tls-cert"}, paramLabel = "PEM",
+            defaultValue = "${env:MAGLEV_GRPC_TLS_CERT:-}",
+            description = "Serve the TCP listener over TLS with this certificate chain (PEM; env MAGLEV_GRPC_TLS_CERT).")
+    String grpcTlsCert;
+
+    @Option(names = {"--grpc-tls-key", "-grpc-tls-key"}, paramLabel = "PEM",
+            defaultValue = "${env:MAGLEV_GRPC_TLS_KEY:-}",
+            description = "Private key of --grpc-tls-cert (PKCS#8 PEM; env MAGLEV_GRPC_TLS_KEY).")
+    String grpcTlsKey;
+
+    @Option(names = {"--grpc-client-ca", "-grpc-client-ca"}, paramLabel = "PEM",
+            defaultValue = "${env:MAGLEV_GRPC_CLIENT_CA:-}",
+            description = "Mutual TLS: clients must present a certificate signed by these CAs (PEM; env MAGLEV_GRPC_CLIENT_CA).")
+    String grpcClientCa;
+
+    @Option(names = {"--grpc-mutations", "-grpc-mutations"}, paramLabel = "POLICY",
+            defaultValue = "${env:MAGLEV_GRPC_MUTATIONS:-any}",
+            description = "Who may call mutating RPCs (pause, resume, enable, disable, set weight, reload, sync, set log level): any, socket (Unix socket only), cert (TLS clients with a verified certificate) or socket-or-cert (env MAGLEV_GRPC_MUTATIONS; default ${DEFAULT-VALUE}).")
+    String grpcMutations;
 
     @Option(names = {"--metrics-addr", "-metrics-addr"}, paramLabel = "ADDR",
             defaultValue = "${env:MAGLEV_METRICS_ADDR:-:9091}",

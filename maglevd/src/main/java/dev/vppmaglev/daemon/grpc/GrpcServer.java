@@ -11,7 +11,12 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.channel.EventLoopGroup;
@@ -24,7 +29,10 @@ import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -33,10 +41,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC listeners: TCP ({@code --grpc-addr}) and, when given, a Unix socket
- * ({@code --grpc-socket}, mode 0660). Both serve {@code maglev.Maglev}, {@code grpc.health.v1}
- * and (unless {@code --reflection=false}) server reflection, and count every call in
- * {@code maglev_grpc_requests_total}.
+ * The gRPC listeners: TCP ({@code --grpc-addr}, plaintext or TLS, optionally mutual TLS) and,
+ * when given, a Unix socket ({@code --grpc-socket}, mode 0660, optional group). Both serve
+ * {@code maglev.Maglev}, {@code grpc.health.v1} and (unless {@code --reflection=false}) server
+ * reflection; every call is counted in {@code maglev_grpc_requests_total} and its caller
+ * identified ({@link Peer}); mutating calls are refused when {@link MutationPolicy} says so.
  */
 public final class GrpcServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
@@ -50,33 +59,49 @@ public final class GrpcServer implements AutoCloseable {
     /**
      * Starts the listeners.
      *
-     * @param tcp    TCP address, or {@code null} for none
-     * @param socket Unix socket path, or {@code null} for none (a stale file there is replaced)
      * @param executor runs the handlers (they may block on file I/O or VPP calls)
-     * @throws IOException when a listener cannot bind (e.g. the port is in use)
+     * @throws IOException when a listener cannot bind (e.g. the port is in use), the socket group
+     *                     does not exist, or a TLS file cannot be read
      */
-    public GrpcServer(BindableService service, DaemonMetrics metrics, boolean reflection,
-                      InetSocketAddress tcp, Path socket, Executor executor) throws IOException {
+    public GrpcServer(BindableService service, DaemonMetrics metrics, GrpcListen listen, Executor executor)
+            throws IOException {
         this.executor = executor;
         ServerInterceptor counting = new CountingInterceptor(metrics);
         try {
-            if (tcp != null) {
-                NettyServerBuilder b = NettyServerBuilder.forAddress(tcp)
+            if (listen.tcp() != null) {
+                NettyServerBuilder b = NettyServerBuilder.forAddress(listen.tcp())
                         .channelType(NioServerSocketChannel.class)
                         .bossEventLoopGroup(group).workerEventLoopGroup(group);
-                servers.add(start(b, service, counting, reflection));
-                log.atInfo().setMessage("grpc-listen").addKeyValue("addr", tcp.toString()).log();
+                if (listen.tlsCert() != null) {
+                    b.sslContext(tls(listen));
+                }
+                servers.add(start(b, service, counting, new AccessInterceptor(false, listen.mutations()),
+                        listen.reflection()));
+                logListen(listen);
             }
-            if (socket != null) {
+            if (listen.socket() != null) {
+                Path socket = listen.socket();
                 Files.deleteIfExists(socket);
                 NettyServerBuilder b = NettyServerBuilder.forAddress(UnixDomainSocketAddress.of(socket))
                         .channelType(NioServerDomainSocketChannel.class)
                         .bossEventLoopGroup(group).workerEventLoopGroup(group);
-                servers.add(start(b, service, counting, reflection));
-                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+                servers.add(start(b, service, counting, new AccessInterceptor(true, listen.mutations()),
+                        listen.reflection()));
                 socketPath = socket;
-                log.atInfo().setMessage("grpc-listen").addKeyValue("socket", socket.toString()).log();
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+                if (!listen.socketGroup().isEmpty()) {
+                    GroupPrincipal g = socket.getFileSystem().getUserPrincipalLookupService()
+                            .lookupPrincipalByGroupName(listen.socketGroup());
+                    Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(g);
+                }
+                log.atInfo().setMessage("grpc-listen").addKeyValue("socket", socket.toString())
+                        .addKeyValue("mode", "0660")
+                        .addKeyValue("group", listen.socketGroup().isEmpty() ? "(daemon's)" : listen.socketGroup())
+                        .log();
             }
+        } catch (UserPrincipalNotFoundException e) {
+            close();
+            throw new IOException("--grpc-socket-group: no group named \"" + listen.socketGroup() + "\"", e);
         } catch (IOException | RuntimeException e) {
             close();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
@@ -85,9 +110,50 @@ public final class GrpcServer implements AutoCloseable {
         health.setStatus("maglev.Maglev", ServingStatus.SERVING);
     }
 
+    private static SslContext tls(GrpcListen listen) throws IOException {
+        try {
+            SslContextBuilder b = GrpcSslContexts.configure(
+                    SslContextBuilder.forServer(listen.tlsCert().toFile(), listen.tlsKey().toFile()),
+                    SslProvider.JDK);
+            if (listen.clientCa() != null) {
+                b.trustManager(listen.clientCa().toFile());
+                // With a certificate-based mutation policy, clients without a certificate may
+                // still read; otherwise every client must present one.
+                boolean certGate = listen.mutations() == MutationPolicy.CERT
+                        || listen.mutations() == MutationPolicy.SOCKET_OR_CERT;
+                b.clientAuth(certGate ? ClientAuth.OPTIONAL : ClientAuth.REQUIRE);
+            }
+            return b.build();
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("TLS setup (--grpc-tls-cert " + listen.tlsCert() + ", --grpc-tls-key "
+                    + listen.tlsKey() + (listen.clientCa() == null ? "" : ", --grpc-client-ca " + listen.clientCa())
+                    + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static void logListen(GrpcListen listen) {
+        InetSocketAddress a = listen.tcp();
+        boolean local = a.getAddress() != null && a.getAddress().isLoopbackAddress();
+        String security = listen.tlsCert() == null ? "plaintext"
+                : listen.clientCa() == null ? "tls" : "mutual-tls";
+        if (local) {
+            log.atInfo().setMessage("grpc-listen").addKeyValue("addr", a.toString())
+                    .addKeyValue("security", security).addKeyValue("mutations", listen.mutations().keyword()).log();
+        } else {
+            // Listening beyond loopback is an explicit choice; say so loudly when it is plaintext.
+            var e = listen.tlsCert() == null ? log.atWarn() : log.atInfo();
+            e.setMessage("grpc-listen").addKeyValue("addr", a.toString())
+                    .addKeyValue("security", security).addKeyValue("mutations", listen.mutations().keyword())
+                    .addKeyValue("note", "listening beyond loopback"
+                            + (listen.tlsCert() == null ? " without TLS: anyone who can reach it can use the API" : ""))
+                    .log();
+        }
+    }
+
     private Server start(NettyServerBuilder b, BindableService service, ServerInterceptor counting,
-                         boolean reflection) throws IOException {
-        b.addService(ServerInterceptors.intercept(service, counting))
+                         ServerInterceptor access, boolean reflection) throws IOException {
+        // Interceptors run last-added first: count every call, including refused ones.
+        b.addService(ServerInterceptors.intercept(service, access, counting))
                 .addService(ServerInterceptors.intercept(health.getHealthService(), counting))
                 .executor(executor);
         if (reflection) {

@@ -122,11 +122,14 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
                 throw new IllegalArgumentException("weight " + Integer.toUnsignedString(req.getWeight())
                         + " out of range 0.." + PoolBackend.MAX_WEIGHT);
             }
+            Frontend before = frontend(fe);
             checker.setWeight(fe, pool, be, req.getWeight());
-            log.atInfo().setMessage("frontend-weight-set")
-                    .addKeyValue("frontend", fe).addKeyValue("pool", pool)
-                    .addKeyValue("backend", be).addKeyValue("weight", req.getWeight())
-                    .log();
+            var p = before.pool(pool);
+            var member = p == null ? null : p.member(be);
+            audit("SetFrontendPoolBackendWeight").addKeyValue("frontend", fe).addKeyValue("pool", pool)
+                    .addKeyValue("backend", be)
+                    .addKeyValue("from", member == null ? "" : Integer.toString(member.weight()))
+                    .addKeyValue("to", Integer.toString(req.getWeight())).log();
             // No backend transition happens, so the reconciler would not notice: ask for a sync.
             vpp.requestSync(fe);
             return frontendInfo(frontend(fe));
@@ -167,22 +170,41 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
     @Override
     public void pauseBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
-        GrpcErrors.unary(out, () -> ProtoMapper.backend(checker.pause(GrpcErrors.name("name", req.getName()))));
+        GrpcErrors.unary(out, () -> backendAction("PauseBackend", req.getName(), checker::pause));
     }
 
     @Override
     public void resumeBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
-        GrpcErrors.unary(out, () -> ProtoMapper.backend(checker.resume(GrpcErrors.name("name", req.getName()))));
+        GrpcErrors.unary(out, () -> backendAction("ResumeBackend", req.getName(), checker::resume));
     }
 
     @Override
     public void enableBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
-        GrpcErrors.unary(out, () -> ProtoMapper.backend(checker.enable(GrpcErrors.name("name", req.getName()))));
+        GrpcErrors.unary(out, () -> backendAction("EnableBackend", req.getName(), checker::enable));
     }
 
     @Override
     public void disableBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
-        GrpcErrors.unary(out, () -> ProtoMapper.backend(checker.disable(GrpcErrors.name("name", req.getName()))));
+        GrpcErrors.unary(out, () -> backendAction("DisableBackend", req.getName(), checker::disable));
+    }
+
+    private BackendInfo backendAction(String method, String rawName, java.util.function.Function<String, BackendStatus> action) {
+        String name = GrpcErrors.name("name", rawName);
+        BackendState before = checker.state(name);
+        BackendStatus after = action.apply(name);
+        audit(method).addKeyValue("backend", name).addKeyValue("from", before.keyword())
+                .addKeyValue("to", after.state().keyword()).log();
+        return ProtoMapper.backend(after);
+    }
+
+    /**
+     * The audit record of a mutating RPC: INFO {@code grpc-mutation} with the method and the caller
+     * (socket, address or certificate subject); callers add what changed. Streamed to WatchEvents
+     * log subscribers like every log record.
+     */
+    private static org.slf4j.spi.LoggingEventBuilder audit(String method) {
+        return log.atInfo().setMessage("grpc-mutation").addKeyValue("method", method)
+                .addKeyValue("peer", Peer.current().describe());
     }
 
     // ---------------------------------------------------------------- health checks
@@ -265,6 +287,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
     public void reloadConfig(ReloadConfigRequest req, StreamObserver<ReloadConfigResponse> out) {
         GrpcErrors.unary(out, () -> {
             ConfigManager.Outcome o = configs.reload("grpc");
+            audit("ReloadConfig").addKeyValue("ok", o.ok()).log();
             return ReloadConfigResponse.newBuilder().setOk(o.ok())
                     .setParseError(o.parseError()).setSemanticError(o.semanticError()).build();
         });
@@ -289,7 +312,12 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
             if (!fe.isEmpty()) {
                 frontend(GrpcErrors.name("frontend", fe));
             }
-            return vpp.sync(fe);
+            SyncVPPLBStateResponse r = vpp.sync(fe);
+            audit("SyncVPPLBState").addKeyValue("frontend", fe.isEmpty() ? "(all)" : fe)
+                    .addKeyValue("vip_added", r.getVipAdded()).addKeyValue("vip_removed", r.getVipRemoved())
+                    .addKeyValue("as_added", r.getAsAdded()).addKeyValue("as_removed", r.getAsRemoved())
+                    .addKeyValue("as_weight_updated", r.getAsWeightUpdated()).log();
+            return r;
         });
     }
 
@@ -305,8 +333,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
         GrpcErrors.unary(out, () -> {
             LogLevel level = LogLevel.parse(req.getLevel());
             LogLevel prev = logging.setLevel(level);
-            log.atInfo().setMessage("log-level-set")
-                    .addKeyValue("from", prev.keyword()).addKeyValue("to", level.keyword()).log();
+            audit("SetLogLevel").addKeyValue("from", prev.keyword()).addKeyValue("to", level.keyword()).log();
             return SetLogLevelResponse.newBuilder().setPrevious(prev.keyword()).setLevel(level.keyword()).build();
         });
     }

@@ -106,6 +106,7 @@ class MaglevServiceTest {
     private ManagedChannel channel;
     private MaglevGrpc.MaglevBlockingStub stub;
     private Path configFile;
+    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
 
     @BeforeEach
     void start() throws Exception {
@@ -114,7 +115,7 @@ class MaglevServiceTest {
         healthy.put("10.0.0.1", true);
         healthy.put("10.0.0.2", true);
 
-        Logging logging = Logging.configure(LogLevel.INFO, SlogEncoder.Format.JSON, new ByteArrayOutputStream());
+        Logging logging = Logging.configure(LogLevel.INFO, SlogEncoder.Format.JSON, logs);
         EventHub hub = new EventHub(logging::subscriberDemand);
         logging.streamTo(hub::publish);
         timer = Executors.newSingleThreadScheduledExecutor();
@@ -210,6 +211,12 @@ class MaglevServiceTest {
         assertThat(disabled.getEnabled()).isFalse();
         assertThat(stub.listBackends(ListBackendsRequest.getDefaultInstance()).getBackendsList())
                 .extracting(b -> b.getName()).containsExactly("a", "b", "c");
+
+        // Every change is audited with its caller.
+        String log = logs.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("\"msg\":\"grpc-mutation\",\"method\":\"PauseBackend\",\"peer\":\"unix-socket\","
+                + "\"backend\":\"a\",\"from\":\"up\",\"to\":\"paused\"");
+        assertThat(log).contains("\"method\":\"DisableBackend\"");
     }
 
     @Test
