@@ -260,15 +260,27 @@ public final class FakeVpp implements AutoCloseable {
         }
     }
 
-    /** Binds the API socket (and the stats socket, if any) and starts accepting clients. */
+    /**
+     * Binds the API socket (and the stats socket, if any) and starts accepting clients.
+     *
+     * @throws IOException when a socket cannot be bound; the message names the socket
+     */
     public FakeVpp start() throws IOException {
-        Files.deleteIfExists(socket);
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
+        try {
+            Files.deleteIfExists(socket);
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            throw new IOException("API socket " + socket + ": " + e.getMessage(), e);
+        }
         synchronized (lock) {
             started = true;
             if (stats != null) {
-                stats.serve(statsSocket);
+                try {
+                    stats.serve(statsSocket);
+                } catch (IOException e) {
+                    throw new IOException("stats socket " + statsSocket + ": " + e.getMessage(), e);
+                }
             }
         }
         acceptor = Thread.ofVirtual().name("fake-vpp-accept").start(this::acceptLoop);
@@ -589,7 +601,7 @@ public final class FakeVpp implements AutoCloseable {
         }
     }
 
-    /** The four lb counters of VIP {@code vipIndex} (for the fake stats segment). */
+    /** The four lb counters of VIP {@code vipIndex}, summed over threads (next, first, untracked, no server). */
     public long[] vipCounters(int vipIndex) {
         synchronized (lock) {
             FakeLbPlugin.Vip v = lb.vips.at(vipIndex);

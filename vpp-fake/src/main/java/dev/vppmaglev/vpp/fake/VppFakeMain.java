@@ -70,8 +70,7 @@ public final class VppFakeMain {
         try {
             running = start(o);
         } catch (IOException | UncheckedIOException e) {
-            System.err.println("vpp-fake: cannot listen on " + o.api()
-                    + (o.stats() != null ? " / " + o.stats() : "") + ": " + e.getMessage());
+            System.err.println("vpp-fake: cannot listen: " + e.getMessage());
             return 1;
         }
         CountDownLatch stop = new CountDownLatch(1);

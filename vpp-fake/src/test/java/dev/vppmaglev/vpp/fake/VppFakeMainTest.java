@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** {@code bin/vpp-fake}: argument handling (clear errors, exit code 2) and both sockets served. */
@@ -53,6 +55,17 @@ class VppFakeMainTest {
         assertThat(stderrOf("--api", "/tmp/x.sock", "--threads", "0")).contains("--threads must be 1..256, got 0");
         assertThat(stderrOf("--api", "/tmp/x.sock", "--stats", "/tmp/x.sock"))
                 .contains("--api and --stats must be different paths");
+    }
+
+    @Test
+    void aSocketThatCannotBeBoundIsNamed() {
+        Path missing = dir.resolve("no-such-dir");
+        assertThatThrownBy(() -> VppFakeMain.start(VppFakeMain.parse(new String[] {
+                "--api", missing.resolve("api.sock").toString(), "--stats", dir.resolve("stats.sock").toString()})))
+                .isInstanceOf(IOException.class).hasMessageStartingWith("API socket " + missing.resolve("api.sock"));
+        assertThatThrownBy(() -> VppFakeMain.start(VppFakeMain.parse(new String[] {
+                "--api", dir.resolve("api.sock").toString(), "--stats", missing.resolve("stats.sock").toString()})))
+                .isInstanceOf(IOException.class).hasMessageStartingWith("stats socket " + missing.resolve("stats.sock"));
     }
 
     @Test
