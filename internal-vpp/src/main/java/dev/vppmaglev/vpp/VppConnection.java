@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,10 +31,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * Keeps one session to VPP alive (behaviour.md §5.1): connect → {@code sockclnt_create} →
  * {@code show_version} → {@code control_ping} (for the pid) → open the {@link VppSessionPart}
- * (stats) → log {@code vpp-connect} → tell listeners → {@code control_ping} every
- * {@code pingInterval}; after {@code pingMisses} unanswered pings, an I/O error, EOF, or a
- * failed part: tear both down, log {@code vpp-disconnect}, tell listeners, retry every
- * {@code reconnectInterval}.
+ * (stats: maps the segment, reads {@code /sys/boottime}) → log {@code vpp-connect} → tell
+ * listeners → {@code control_ping} every {@code pingInterval}; after {@code pingMisses}
+ * unanswered pings, an I/O error, EOF, or a failed part: tear both down, log
+ * {@code vpp-disconnect}, tell listeners, retry every {@code reconnectInterval}.
  *
  * <p>All state changes run on one platform thread ({@code vpp-connection}); listeners are called
  * there. {@link #lb()} always talks to the current session and fails with
@@ -176,8 +177,9 @@ public final class VppConnection implements AutoCloseable {
             partOpened = true;
             part.open();
             LbCapability cap = LbCapability.of(c.messageTable());
+            Optional<Instant> bootTime = part.bootTime();
             VppInfo info = new VppInfo(true, v.program(), v.version(), v.buildDate(), v.buildDirectory(), p.vpePid(),
-                    clock.instant(), c.clientIndex(), cap);
+                    clock.instant(), c.clientIndex(), cap, bootTime);
             VppApiClient client = c;
             VppSession s = new VppSession(c, info, LbApi.of(c));
             current = s;
@@ -186,7 +188,8 @@ public final class VppConnection implements AutoCloseable {
             log.atInfo().setMessage("vpp-connect").addKeyValue("version", v.version())
                     .addKeyValue("build_date", v.buildDate()).addKeyValue("pid", p.vpePid())
                     .addKeyValue("client_index", "0x" + Integer.toHexString(c.clientIndex()))
-                    .addKeyValue("messages", c.messageTable().size()).addKeyValue("lb_v2", cap.v2Supported()).log();
+                    .addKeyValue("messages", c.messageTable().size()).addKeyValue("lb_v2", cap.v2Supported())
+                    .addKeyValue("boottime", bootTime.map(Instant::toString).orElse("unknown")).log();
             if (!cap.v2Supported()) {
                 log.atWarn().setMessage("vpp-lb-degraded").addKeyValue("missing", String.join(",", cap.missing()))
                         .addKeyValue("reason", cap.degradedReason()).log();

@@ -1,5 +1,8 @@
 package dev.vppmaglev.vpp;
 
+import java.time.Instant;
+import java.util.Optional;
+
 /**
  * Something that lives and dies with the API session, e.g. the stats-segment client on
  * {@code stats.sock}: VPP's two sockets are one unit (behaviour.md §5.1). {@link VppConnection}
@@ -40,5 +43,14 @@ public interface VppSessionPart {
     /** Polled with every liveness ping; {@code false} tears the session down. */
     default boolean healthy() {
         return true;
+    }
+
+    /**
+     * VPP's boot time, if this part learned it while opening (the stats part reads
+     * {@code /sys/boottime}); read by {@link VppConnection} right after {@link #open()} for
+     * {@link VppInfo#bootTime()}. Empty by default and while closed.
+     */
+    default Optional<Instant> bootTime() {
+        return Optional.empty();
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * The part of VPP's FIB (table 0) the lb plugin touches: one entry per VIP prefix (the VIP's
@@ -34,7 +35,17 @@ final class FakeFib {
 
     private final Map<Key, Entry> entries = new HashMap<>();
     private final ArrayList<Integer> free = new ArrayList<>();
+    private final IntConsumer allocated;
     private int next = FIRST_FREE_LB_INDEX;
+
+    /** @param allocated told every load-balance index handed out (new or reused): the stats segment zeroes it */
+    FakeFib(IntConsumer allocated) {
+        this.allocated = allocated;
+    }
+
+    FakeFib() {
+        this(i -> { });
+    }
 
     /** Adds a reference (VIP route or AS next hop); creates the entry and its index if new. */
     Entry add(Key key, boolean vip) {
@@ -65,7 +76,9 @@ final class FakeFib {
     }
 
     private int allocate() {
-        return free.isEmpty() ? next++ : free.remove(free.size() - 1);
+        int index = free.isEmpty() ? next++ : free.remove(free.size() - 1);
+        allocated.accept(index);
+        return index;
     }
 
     /** The VIP route with exactly this prefix. */

@@ -94,6 +94,7 @@ final class FakeLbPlugin {
 
     private final FakeFib fib;
     private final LongSupplier now;
+    private final FakeDataPlaneCounters counters;
     Inet4Address ip4Src;
     Inet6Address ip6Src;
     int stickyBucketsPerCore = 1024;
@@ -107,10 +108,16 @@ final class FakeLbPlugin {
     /**
      * @param fib VPP's FIB (shared load-balance index space)
      * @param now VPP uptime in seconds ({@code vlib_time_now})
+     * @param counters the stats segment's lb counters (validated and zeroed for every new VIP)
      */
     FakeLbPlugin(FakeFib fib, LongSupplier now) {
+        this(fib, now, new FakeDataPlaneCounters(null));
+    }
+
+    FakeLbPlugin(FakeFib fib, LongSupplier now, FakeDataPlaneCounters counters) {
         this.fib = fib;
         this.now = now;
+        this.counters = counters;
         try {
             ip4Src = (Inet4Address) InetAddress.getByName("255.255.255.255");
             ip6Src = (Inet6Address) IpFormat.parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
@@ -240,6 +247,7 @@ final class FakeLbPlugin {
         v.mask = newLength - 1;
         v.lastGc = now();
         int index = vips.get(v);
+        counters.vipAdded(index); // lb_vip_add: validate + zero the VIP's four counters
         usedByKey.put(new ExactKey(p, plen, v.protocol, port), index);
         updateTable(v);
         // adjacency: one FIB route per prefix, shared by the per-port VIPs on it
@@ -425,6 +433,16 @@ final class FakeLbPlugin {
             }
         });
         v.table = Maglev.table(members, v.mask + 1);
+    }
+
+    /** Whether a new flow to {@code v} would find an AS (some bucket maps to a live AS with weight). */
+    boolean hasServer(Vip v) {
+        for (int b : v.table) {
+            if (b != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int buckets(Vip v, int asIndex) {

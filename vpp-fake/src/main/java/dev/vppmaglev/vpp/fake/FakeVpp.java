@@ -32,11 +32,13 @@ import dev.vppmaglev.vpp.api.wire.Layout;
 import dev.vppmaglev.vpp.api.wire.MessageTable;
 import dev.vppmaglev.vpp.api.wire.MessageType;
 import dev.vppmaglev.vpp.api.wire.WireWriter;
+import dev.vppmaglev.vpp.fake.stats.FakeStatsSegment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -47,10 +49,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
@@ -79,8 +83,23 @@ import java.util.function.LongSupplier;
  *       60 s, the IPv4 AS-dump filter that matches nothing, {@code lb_flush_vip} always 0,
  *       byte-swapped NAT ports, {@code new_flows_table_length 0} crashing VPP (here: a restart).</li>
  *   <li>Not modelled: the data plane. Counters, sticky flows and the sticky table only change
- *       through {@link #recordTraffic}, {@link #setAsFlows} and {@link #setStickyUsage}.</li>
+ *       through {@link #bumpVip}, {@link #recordTraffic}, {@link #simulateTraffic},
+ *       {@link #setAsFlows} and {@link #setStickyUsage}.</li>
  * </ul>
+ *
+ * <h2>Stats segment</h2>
+ * With {@link Builder#statsSocket(Path)} the fake also is VPP's stats side (vpp-wire.md §4): a
+ * {@link FakeStatsSegment} in a real memfd, handed out on {@code stats.sock} with
+ * {@code SCM_RIGHTS}. It holds {@code /sys/boottime} (the fake's boot time), the lb plugin's four
+ * counters (created with the first VIP, validated and zeroed for every new VIP at its pool index,
+ * as {@code lb_vip_add} does) and {@code /net/route/to} / {@code /net/route/via} (validated and
+ * zeroed for every FIB load-balance index the fake hands out: VIP routes and AS next hops; the
+ * index is what {@code ip_route_lookup} reports as {@code stats_index}). Traffic recorded with
+ * {@link #bumpVip} or {@link #recordTraffic} is counted per VPP thread
+ * ({@link Builder#statsThreads(int)}) like the data plane does, and shows in
+ * {@code show lb vips verbose} as the sum. {@code /sys/heartbeat} moves every 10 s. A
+ * {@link #restart()} closes the old segment and its socket (clients keep a frozen mapping, as with
+ * a real VPP) and serves a fresh one with a new boot time on the same path.
  *
  * <h2>Fault hooks</h2>
  * {@link #dropConnections()}, {@link #dropAfterMessages(int)}, {@link #setReplyDelay(Duration)},
@@ -114,6 +133,13 @@ public final class FakeVpp implements AutoCloseable {
     private volatile boolean lbV2;
     private volatile int pid;
     private volatile long bootNanos;
+    private final Path statsSocket;
+    private final FakeStatsSegment.Options statsOptions;
+    private final Instant firstBoot;
+    private volatile Instant bootTime;
+    private volatile FakeStatsSegment stats;
+    private FakeDataPlaneCounters counters;
+    private boolean started;
     private volatile FakeMessageTable table;
     private FakeLbPlugin lb;
     private FakeCli cli;
@@ -131,6 +157,9 @@ public final class FakeVpp implements AutoCloseable {
         this.version = b.version;
         this.buildDate = b.buildDate;
         this.uptimeOverride = b.uptime;
+        this.statsSocket = b.statsSocket;
+        this.statsOptions = FakeStatsSegment.Options.DEFAULT.withThreads(b.statsThreads);
+        this.firstBoot = b.bootTime;
         this.gc = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fake-vpp-gc");
             t.setDaemon(true);
@@ -154,6 +183,9 @@ public final class FakeVpp implements AutoCloseable {
         private String version = "26.10-rc0~374-gb575ec2c56d";
         private String buildDate = "2026-11-21T07:29:40";
         private LongSupplier uptime;
+        private Path statsSocket;
+        private int statsThreads = 1;
+        private Instant bootTime;
 
         /** Where to listen (an existing file there is replaced). */
         public Builder apiSocket(Path socket) {
@@ -193,23 +225,80 @@ public final class FakeVpp implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Also serve a stats segment on {@code socket} (VPP's {@code stats.sock}); see the class
+         * comment. Without it there is no segment.
+         */
+        public Builder statsSocket(Path socket) {
+            this.statsSocket = socket;
+            return this;
+        }
+
+        /** VPP threads (main + workers) in the stats segment's counters, 1..256 (default 1). */
+        public Builder statsThreads(int threads) {
+            if (threads < 1 || threads > 256) {
+                throw new IllegalArgumentException("threads must be 1..256, got " + threads);
+            }
+            this.statsThreads = threads;
+            return this;
+        }
+
+        /**
+         * The first boot time ({@code /sys/boottime}, whole seconds; default: now). Every restart
+         * boots at "now", at least one second after the previous boot.
+         */
+        public Builder bootTime(Instant bootTime) {
+            this.bootTime = bootTime;
+            return this;
+        }
+
+        /**
+         * @throws UncheckedIOException when the stats segment's memfd cannot be created
+         */
         public FakeVpp build() {
             return new FakeVpp(this);
         }
     }
 
-    /** Binds the socket and starts accepting clients. */
+    /**
+     * Binds the API socket (and the stats socket, if any) and starts accepting clients.
+     *
+     * @throws IOException when a socket cannot be bound; the message names the socket
+     */
     public FakeVpp start() throws IOException {
-        Files.deleteIfExists(socket);
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
+        try {
+            Files.deleteIfExists(socket);
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            throw new IOException("API socket " + socket + ": " + e.getMessage(), e);
+        }
+        synchronized (lock) {
+            started = true;
+            if (stats != null) {
+                try {
+                    stats.serve(statsSocket);
+                } catch (IOException e) {
+                    throw new IOException("stats socket " + statsSocket + ": " + e.getMessage(), e);
+                }
+            }
+        }
         acceptor = Thread.ofVirtual().name("fake-vpp-accept").start(this::acceptLoop);
         gc.scheduleWithFixedDelay(() -> {
             synchronized (lock) {
                 lb.collectGarbage();
             }
         }, FakeLbPlugin.GARBAGE_RUN_S, FakeLbPlugin.GARBAGE_RUN_S, TimeUnit.SECONDS);
-        log.atInfo().setMessage("fake-vpp-listening").addKeyValue("socket", socket).addKeyValue("pid", pid)
+        gc.scheduleWithFixedDelay(() -> {
+            synchronized (lock) { // a restart swaps the segment under this lock
+                if (stats != null) {
+                    stats.beat(); // VPP's stats collector, every update interval (10 s)
+                }
+            }
+        }, 10, 10, TimeUnit.SECONDS);
+        log.atInfo().setMessage("fake-vpp-listening").addKeyValue("socket", socket)
+                .addKeyValue("stats_socket", statsSocket == null ? "none" : statsSocket.toString())
+                .addKeyValue("pid", pid).addKeyValue("boottime", bootTime)
                 .addKeyValue("messages", table.table().size()).addKeyValue("lb_v2", lbV2).log();
         return this;
     }
@@ -217,9 +306,31 @@ public final class FakeVpp implements AutoCloseable {
     private void reset() {
         synchronized (lock) {
             table = new FakeMessageTable(lbV2, seed);
-            FakeFib fib = new FakeFib();
             bootNanos = System.nanoTime();
-            lb = new FakeLbPlugin(fib, this::uptime);
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            Instant previous = bootTime;
+            bootTime = previous == null ? (firstBoot != null ? firstBoot : now)
+                    : (now.isAfter(previous) ? now : previous.plusSeconds(1));
+            FakeStatsSegment old = stats;
+            stats = null;
+            if (old != null) {
+                old.close(); // the old VPP's socket goes away; clients keep their (frozen) mapping
+            }
+            if (statsSocket != null) {
+                try {
+                    FakeStatsSegment s = FakeStatsSegment.create(statsOptions);
+                    stats = s;
+                    s.setBootTime(bootTime.getEpochSecond());
+                    if (started) {
+                        s.serve(statsSocket);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("fake stats segment on " + statsSocket + ": " + e.getMessage(), e);
+                }
+            }
+            counters = new FakeDataPlaneCounters(stats);
+            FakeFib fib = new FakeFib(counters::routeAllocated);
+            lb = new FakeLbPlugin(fib, this::uptime, counters);
             cli = new FakeCli(lb);
         }
     }
@@ -238,6 +349,44 @@ public final class FakeVpp implements AutoCloseable {
     /** VPP's pid as {@code control_ping_reply} reports it. */
     public int pid() {
         return pid;
+    }
+
+    /** When this VPP (re)started, as {@code /sys/boottime} says (whole seconds). */
+    public Instant bootTime() {
+        return bootTime;
+    }
+
+    /** The stats socket, if this fake serves one. */
+    public Optional<Path> statsSocket() {
+        return Optional.ofNullable(statsSocket);
+    }
+
+    /**
+     * The current stats segment (a new one after every {@link #restart()}), if this fake has one;
+     * for tests that poke it directly (e.g. {@link FakeStatsSegment#holdLock()}).
+     */
+    public Optional<FakeStatsSegment> statsSegment() {
+        return Optional.ofNullable(stats);
+    }
+
+    /** The pool index ({@code [N]} of {@code show lb vips verbose}) of the live VIP {@code vip}. */
+    public OptionalInt vipIndex(LbVip vip) {
+        synchronized (lock) {
+            int i = findVip(vip.pfx(), vip.protocol(), vip.port());
+            return i < 0 ? OptionalInt.empty() : OptionalInt.of(i);
+        }
+    }
+
+    /**
+     * The FIB stats index ({@code /net/route/to} column, {@code ip_route_lookup}'s
+     * {@code stats_index}) of the VIP route for exactly {@code prefix}.
+     */
+    public OptionalInt fibStatsIndex(Prefix prefix) {
+        synchronized (lock) {
+            FakeFib.Key key = new FakeFib.Key(!prefix.isIp4(),
+                    Ip46.of(prefix.address()).mask(prefix.len() + (prefix.isIp4() ? 96 : 0)), prefix.len());
+            return lb.fib().exactRoute(key).map(e -> OptionalInt.of(e.lbIndex)).orElse(OptionalInt.empty());
+        }
     }
 
     /** The message table this VPP announces. */
@@ -273,7 +422,10 @@ public final class FakeVpp implements AutoCloseable {
         replyDelay = Objects.requireNonNull(delay);
     }
 
-    /** A VPP restart: connections dropped, empty lb state, new pid, new boot time. */
+    /**
+     * A VPP restart: connections dropped, empty lb state, new pid, new boot time, and (with a
+     * stats socket) the old segment closed and a fresh one served.
+     */
     public void restart() {
         restart(lbV2);
     }
@@ -349,9 +501,16 @@ public final class FakeVpp implements AutoCloseable {
 
     /**
      * Adds packets to a VIP's lb counters (index = the VIP's pool index, 0 = placeholder), as the
-     * data plane would: existing-session, first-packet, untracked, no-server.
+     * data plane would: existing-session, first-packet, untracked, no-server. They show in
+     * {@code show lb vips verbose} and, with a stats segment, in its lb counters (spread over the
+     * threads). The FIB counter is left alone: see {@link #bumpVip}.
+     *
+     * @throws IllegalArgumentException for an unknown index or a negative count
      */
     public void recordTraffic(int vipIndex, long existing, long first, long untracked, long noServer) {
+        if (existing < 0 || first < 0 || untracked < 0 || noServer < 0) {
+            throw new IllegalArgumentException("packet counts must be >= 0");
+        }
         synchronized (lock) {
             FakeLbPlugin.Vip v = lb.vips.at(vipIndex);
             if (v == null) {
@@ -361,8 +520,60 @@ public final class FakeVpp implements AutoCloseable {
             v.counters[1] += first;
             v.counters[2] += untracked;
             v.counters[3] += noServer;
+            counters.countVip(vipIndex, new long[] {existing, first, untracked, noServer});
             if (lb.stickyUsage < 0) {
                 lb.stickyUsage = 0;
+            }
+        }
+    }
+
+    /**
+     * Traffic to the live VIP {@code vip} as VPP counts it: the lb node's four counters at the
+     * VIP's pool index ({@link #recordTraffic}) and {@code ip4/ip6-lookup}'s {@code /net/route/to}
+     * at the FIB stats index of the VIP's route (which every port of the prefix shares, so
+     * {@code fibPackets} is usually at least the sum of the four).
+     *
+     * @param first      new flows ({@code first session packet})
+     * @param next       packets of existing flows ({@code packet from existing sessions})
+     * @param untracked  {@code untracked packet}
+     * @param noServer   {@code no server configured}
+     * @param fibPackets packets through the VIP's host route
+     * @param fibBytes   bytes through the VIP's host route
+     * @throws IllegalArgumentException when VPP has no such live VIP, or for a negative count
+     */
+    public void bumpVip(LbVip vip, long first, long next, long untracked, long noServer, long fibPackets,
+                        long fibBytes) {
+        if (fibPackets < 0 || fibBytes < 0) {
+            throw new IllegalArgumentException("packet and byte counts must be >= 0");
+        }
+        synchronized (lock) {
+            int index = findVip(vip.pfx(), vip.protocol(), vip.port());
+            if (index < 0) {
+                throw new IllegalArgumentException("no VIP " + vip);
+            }
+            recordTraffic(index, next, first, untracked, noServer);
+            FakeLbPlugin.Vip v = lb.vips.at(index);
+            lb.fib().exactRoute(v.fibKey()).ifPresent(e -> counters.countRoute(e.lbIndex, fibPackets, fibBytes));
+        }
+    }
+
+    /**
+     * One tick of made-up traffic for demos ({@code vpp-fake --traffic}): every live VIP gets 10
+     * packets of 100 bytes; a VIP whose new-flow table has an AS counts 1 new flow and 9 packets of
+     * existing flows, one without counts 10 {@code no server configured}.
+     */
+    public void simulateTraffic() {
+        synchronized (lock) {
+            for (int i : lb.vips.indexes()) {
+                FakeLbPlugin.Vip v = lb.vips.at(i);
+                if (i == 0 || !v.used) {
+                    continue;
+                }
+                if (lb.hasServer(v)) {
+                    bumpVip(v.key(), 1, 9, 0, 0, 10, 1000);
+                } else {
+                    bumpVip(v.key(), 0, 0, 0, 10, 10, 1000);
+                }
             }
         }
     }
@@ -390,7 +601,7 @@ public final class FakeVpp implements AutoCloseable {
         }
     }
 
-    /** The four lb counters of VIP {@code vipIndex} (for the fake stats segment). */
+    /** The four lb counters of VIP {@code vipIndex}, summed over threads (next, first, untracked, no server). */
     public long[] vipCounters(int vipIndex) {
         synchronized (lock) {
             FakeLbPlugin.Vip v = lb.vips.at(vipIndex);
@@ -779,6 +990,11 @@ public final class FakeVpp implements AutoCloseable {
         }
         dropConnections();
         gc.shutdownNow();
+        synchronized (lock) {
+            if (stats != null) {
+                stats.close();
+            }
+        }
         try {
             Files.deleteIfExists(socket);
         } catch (IOException ignored) {
