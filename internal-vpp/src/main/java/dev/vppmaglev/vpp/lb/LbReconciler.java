@@ -43,7 +43,7 @@ import java.util.function.Function;
  *
  * <h2>Triggers</h2>
  * <ul>
- *   <li>every VPP (re)connect: {@code lb_conf} (always, deduplicated), then a full sync;</li>
+ *   <li>every VPP (re)connect: a full sync, which starts with {@code lb_conf} (deduplicated);</li>
  *   <li>every {@code maglev.vpp.lb.sync-interval} (live config; a reload that changes it
  *       reschedules): a full sync, which also repairs drift;</li>
  *   <li>{@link HealthListener#onConfigApplied} (start and reload): a full sync;</li>
@@ -454,8 +454,7 @@ public final class LbReconciler implements AutoCloseable {
                     return; // superseded by a newer session
                 }
                 engine.invalidate();
-                engine.pushConf(s, checker.config().vppLb()); // not held back by the warmup: no health in it
-                queue.requestAll("connect");
+                queue.requestAll("connect"); // lb_conf first, then the table (held back during hands-off)
             });
         }
 

@@ -77,6 +77,8 @@ final class LbSyncEngine {
     // The cache: valid only for the session it was read on.
     private VppSession cacheSession;
     private final Map<LbVip, KnownVip> known = new HashMap<>();
+    // The session on which lb_conf was last checked (and pushed if needed).
+    private VppSession confChecked;
     // Degraded mode has no lb_conf_get: remember what was pushed on which session.
     private VppSession confSession;
     private LbConf confPushed;
@@ -108,19 +110,26 @@ final class LbSyncEngine {
      * @return the failure, if any (logged as {@code vpp-lbsync-error})
      */
     Optional<VppException> pushConf(VppSession session, VppLbConfig cfg) {
+        return pushConf(session, cfg, Optional.empty());
+    }
+
+    /** As {@link #pushConf(VppSession, VppLbConfig)}, with VPP's current settings if just read. */
+    private Optional<VppException> pushConf(VppSession session, VppLbConfig cfg, Optional<LbConf> justRead) {
         boolean v2 = session.info().lbV2Supported();
         LbApi api = session.lb();
         try {
-            LbConf current = v2 ? await(api.lbConfGet()) : null;
+            LbConf current = !v2 ? null : justRead.isPresent() ? justRead.get() : await(api.lbConfGet());
             LbConf want = new LbConf(
                     cfg.ipv4SrcAddress() != null ? cfg.ipv4SrcAddress() : current != null ? current.ip4SrcAddress() : UNSET_IP4,
                     cfg.ipv6SrcAddress() != null ? cfg.ipv6SrcAddress() : current != null ? current.ip6SrcAddress() : UNSET_IP6,
                     cfg.stickyBucketsPerCore(), (int) cfg.flowTimeout().toSeconds());
             boolean same = v2 ? want.equals(current) : session == confSession && want.equals(confPushed);
             if (same) {
+                confChecked = session;
                 return Optional.empty();
             }
             await(api.lbConf(want));
+            confChecked = session;
             confSession = session;
             confPushed = want;
             LoggingEventBuilder e = log.atInfo().setMessage("vpp-lbconf-set")
@@ -147,8 +156,8 @@ final class LbSyncEngine {
     // ---- syncs -------------------------------------------------------------------------------
 
     /**
-     * The full sync (behaviour.md §5.4): {@code lb_conf}, a fresh read of the whole table into the
-     * cache, then VIPs not in the config are removed (when {@code removeStale}) and every
+     * The full sync (behaviour.md §5.4): a fresh read of the whole table into the cache (with
+     * {@code lb_conf_get}), {@code lb_conf} if it differs, then VIPs not in the config are removed (when {@code removeStale}) and every
      * frontend accepted by {@code include} is reconciled, in config order.
      *
      * <p>Stale VIPs go first: VPP refuses an all-port VIP beside a per-port one on the same
@@ -161,14 +170,15 @@ final class LbSyncEngine {
     Outcome syncAll(VppSession session, Config config, Function<String, BackendState> states,
                     Predicate<String> include, boolean removeStale) {
         List<VppException> errors = new ArrayList<>();
-        pushConf(session, config.vppLb()).ifPresent(errors::add);
+        LbState read;
         try {
-            refresh(session);
+            read = refresh(session);
         } catch (VppException e) {
             logError("read", null, null, e);
             errors.add(e);
             return new Outcome(SyncResult.NONE, errors);
         }
+        pushConf(session, config.vppLb(), read.conf()).ifPresent(errors::add); // before any VIP is created
         boolean degraded = !session.info().lbV2Supported();
         Map<LbVip, DesiredVip> desired = new LinkedHashMap<>();
         for (Frontend f : config.frontends().values()) {
@@ -202,7 +212,8 @@ final class LbSyncEngine {
 
     /**
      * The targeted sync of one frontend's VIP (never deletes VIPs), diffed against the cache; an
-     * invalid cache is refreshed first (a read, no mutation).
+     * invalid cache is refreshed first (a read, no mutation), and the first sync on a session
+     * checks {@code lb_conf}.
      *
      * @throws UnknownNameException when {@code config} has no such frontend
      */
@@ -211,27 +222,39 @@ final class LbSyncEngine {
         if (f == null) {
             throw new UnknownNameException("frontend", frontend);
         }
+        Optional<LbConf> justRead = Optional.empty();
         if (!cacheValid(session)) {
             try {
-                refresh(session);
+                justRead = refresh(session).conf();
             } catch (VppException e) {
                 logError("read", null, null, e);
                 return new Outcome(SyncResult.NONE, List.of(e));
             }
         }
+        // The first sync on a session checks lb_conf (the source addresses must be right before a
+        // VIP is created); later ones leave it to the full sync.
+        Optional<VppException> conf = confChecked == session ? Optional.empty()
+                : pushConf(session, config.vppLb(), justRead);
         DesiredVip d = DesiredState.of(f, config.backends(), states);
         boolean degraded = !session.info().lbV2Supported();
-        return execute(session, List.of(VipPlanner.plan(d, known.get(d.key()), degraded)), degraded);
+        Outcome o = execute(session, List.of(VipPlanner.plan(d, known.get(d.key()), degraded)), degraded);
+        if (conf.isPresent()) {
+            List<VppException> errors = new ArrayList<>(o.errors());
+            errors.addFirst(conf.get());
+            return new Outcome(o.result(), errors);
+        }
+        return o;
     }
 
-    /** Replaces the cache with a fresh read of {@code session}'s table. */
-    void refresh(VppSession session) {
+    /** Replaces the cache with a fresh read of {@code session}'s table; returns the read. */
+    LbState refresh(VppSession session) {
         invalidate();
         LbState state = LbStateReader.read(session.lb(), session.info().lbV2Supported(), Map.of());
         for (LbVipState v : state.vips()) {
             known.put(v.key(), KnownVip.of(v));
         }
         cacheSession = session;
+        return state;
     }
 
     // ---- execution ---------------------------------------------------------------------------

@@ -32,7 +32,8 @@
  * full sync — every {@code sync-interval} (30 s) — which is the drift repair.
  *
  * <h2>Full sync</h2>
- * {@code lb_conf} (deduplicated), the fresh read, then VIPs not in the config are deleted (ASes
+ * The fresh read (with {@code lb_conf_get}), {@code lb_conf} when it differs from the config,
+ * then VIPs not in the config are deleted (ASes
  * first, with flush; maglevd owns the whole lb table) — before the frontends are reconciled, so a
  * frontend switching between all-port and per-port on one address (which VPP refuses side by
  * side) converges in one pass — then every frontend in config order. Calls are sent back to back
@@ -48,8 +49,9 @@
  * sent. That keeps "an in-sync table costs zero mutating calls" true with down backends too.
  *
  * <h2>Startup warmup and the full sync</h2>
- * During the warmup's hands-off phase nothing is synced (only {@code lb_conf} on connect, which
- * has no health in it and is deduplicated). During the release phase a full sync (connect,
+ * During the warmup's hands-off phase nothing is synced and nothing is written, not even
+ * {@code lb_conf} (the first sync on a session pushes it, before any VIP is created). During the
+ * release phase a full sync (connect,
  * reload, periodic) reads VPP and reconciles only the released frontends, and deletes no VIP:
  * deletion is not health-driven, but the goal of the warmup is that a restarted maglevd makes no
  * change at all until it knows enough, and a maglevd restarted with a wrong or partial config
