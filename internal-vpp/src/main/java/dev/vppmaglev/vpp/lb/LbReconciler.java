@@ -179,7 +179,7 @@ public final class LbReconciler implements AutoCloseable {
             VppSession s = requireSession();
             Instant t0 = Instant.now();
             warmup.tryRelease(frontend);
-            LbSyncEngine.Outcome o = engine.syncVip(s, checker.config(), states(), frontend);
+            LbSyncEngine.Outcome o = engine.syncVip(s, checker.config(), this::stateOrUnknown, frontend);
             return finish(LbSyncObserver.SCOPE_VIP, "operator", o, "sync of frontend " + frontend, t0);
         }));
     }
@@ -280,7 +280,8 @@ public final class LbReconciler implements AutoCloseable {
                 return;
             }
             Instant t0 = Instant.now();
-            LbSyncEngine.Outcome o = engine.syncVip(s, config, states(), frontend);
+            // one state per member, not a copy of every backend's state (thousands of backends)
+            LbSyncEngine.Outcome o = engine.syncVip(s, config, LbReconciler.this::stateOrUnknown, frontend);
             record(LbSyncObserver.SCOPE_VIP, trigger, o, t0);
         }
     }
@@ -345,6 +346,10 @@ public final class LbReconciler implements AutoCloseable {
 
     /** The warmup driver: releases frontends whose backends are known; at the end, the final full sync. */
     private void warmupTick() {
+        if (warmup.finished()) { // ended early by an operator's full sync: nothing left to do
+            cancelDriver();
+            return;
+        }
         Warmup.Phase phase = warmup.phase();
         if (phase == Warmup.Phase.HANDS_OFF) {
             return;
@@ -359,15 +364,19 @@ public final class LbReconciler implements AutoCloseable {
             }
             return;
         }
-        if (driver != null) {
-            driver.cancel(false);
-            driver = null;
-        }
+        cancelDriver();
         if (session != null) {
             new Runner().runAll("warmup-end");
         }
         warmup.finish();
         log.atInfo().setMessage("vpp-lbsync-warmup-done").addKeyValue("vpp_connected", session != null).log();
+    }
+
+    private void cancelDriver() {
+        if (driver != null) {
+            driver.cancel(false);
+            driver = null;
+        }
     }
 
     private void release(String frontend, String by) {

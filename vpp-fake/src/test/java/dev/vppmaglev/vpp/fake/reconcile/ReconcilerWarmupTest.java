@@ -134,6 +134,30 @@ class ReconcilerWarmupTest {
     }
 
     @Test
+    void operatorSyncsOverrideTheWarmup() {
+        maglevd = Maglevd.builder(fake.apiSocket(), YAML).clock(clock, start).connectAfterUp().start();
+        maglevd.awaitConnected();
+        assertThat(maglevd.reconciler.warmupPhase()).isEqualTo(Warmup.Phase.HANDS_OFF);
+        // a frontend sync releases that frontend only
+        assertThat(maglevd.reconciler.syncFrontend("keep").vipAdded()).isEqualTo(1);
+        assertThat(weights(fake).keySet()).containsExactly(KEEP);
+        maglevd.checker.setWeight("keep", "only", "a2", 60); // released: its events go through
+        await().atMost(LONG).untilAsserted(() -> assertThat(weights(fake).get(KEEP)).containsEntry("10.0.0.2", 60));
+        maglevd.checker.setWeight("web", "primary", "a10", 60); // not released: suppressed
+        assertThat(weights(fake).keySet()).containsExactly(KEEP);
+
+        // a full sync ends the warmup: everything, no further final full sync from the driver
+        maglevd.reconciler.syncAll();
+        assertThat(maglevd.reconciler.warmupDone()).isTrue();
+        assertThat(weights(fake).keySet()).containsExactlyInAnyOrder(WEB, KEEP, SIX, ANY);
+        assertThat(weights(fake).get(WEB)).containsEntry("10.0.0.10", 60);
+        long full = maglevd.syncCount("all");
+        at(Duration.ofSeconds(31));
+        // the warmup driver (250 ms) stops without its own final full sync
+        await().during(Duration.ofMillis(800)).atMost(LONG).until(() -> maglevd.syncCount("all") == full);
+    }
+
+    @Test
     void aRestartedMaglevdLeavesAnIdenticalTableUntouched() {
         Maglevd first = Maglevd.builder(fake.apiSocket(), ReconcilerTest.YAML).start();
         await().atMost(LONG).untilAsserted(() -> assertThat(weights(fake)).isEqualTo(allUp()));
