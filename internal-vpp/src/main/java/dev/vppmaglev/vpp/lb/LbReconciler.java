@@ -149,14 +149,19 @@ public final class LbReconciler implements AutoCloseable {
      *
      * @throws VppNotConnectedException when VPP is not connected
      * @throws LbSyncException          when VPP refused or did not answer some calls
+     * @throws IllegalStateException    before the checker has a config
      */
     public SyncResult syncAll() {
         requireSession();
         return await(queue.submitAll(() -> {
             VppSession s = requireSession();
             Instant t0 = Instant.now();
+            Config config = checker.config();
+            if (noConfigYet(config)) {
+                throw new IllegalStateException("maglevd has no config yet; nothing to sync");
+            }
             warmup.finish();
-            LbSyncEngine.Outcome o = engine.syncAll(s, checker.config(), states(), f -> true, true);
+            LbSyncEngine.Outcome o = engine.syncAll(s, config, states(), f -> true, true);
             return finish(LbSyncObserver.SCOPE_ALL, "operator", o, "sync of all frontends", t0);
         }));
     }
@@ -254,6 +259,13 @@ public final class LbReconciler implements AutoCloseable {
                         .addKeyValue("trigger", trigger).addKeyValue("reason", "VPP not connected").log();
                 return;
             }
+            Config config = checker.config();
+            if (noConfigYet(config)) {
+                // started before the checker's first apply: an empty "config" would delete every VIP
+                log.atWarn().setMessage("vpp-lbsync-skipped").addKeyValue("scope", "all")
+                        .addKeyValue("trigger", trigger).addKeyValue("reason", "the checker has no config yet").log();
+                return;
+            }
             Warmup.Phase phase = warmup.phase();
             if (phase == Warmup.Phase.HANDS_OFF) {
                 log.atDebug().setMessage("vpp-lbsync-suppressed").addKeyValue("scope", "all")
@@ -262,8 +274,8 @@ public final class LbReconciler implements AutoCloseable {
             }
             Instant t0 = Instant.now();
             boolean normal = phase == Warmup.Phase.DONE;
-            LbSyncEngine.Outcome o = engine.syncAll(s, checker.config(), states(),
-                    normal ? f -> true : warmup::isReleased, normal);
+            LbSyncEngine.Outcome o = engine.syncAll(s, config, states(), normal ? f -> true : warmup::isReleased,
+                    normal);
             record(LbSyncObserver.SCOPE_ALL, trigger, o, t0);
         }
 
@@ -494,6 +506,14 @@ public final class LbReconciler implements AutoCloseable {
     }
 
     private record Index(Config config, Map<String, List<String>> frontendsByBackend) {}
+
+    /**
+     * The checker's placeholder before its first {@link Checker#apply}: nothing defined, no file.
+     * (A loaded config always names its file.)
+     */
+    private static boolean noConfigYet(Config c) {
+        return c.source() == null && c.frontends().isEmpty() && c.backends().isEmpty() && c.healthchecks().isEmpty();
+    }
 
     private Function<String, BackendState> states() {
         return checker.backendStates()::get;

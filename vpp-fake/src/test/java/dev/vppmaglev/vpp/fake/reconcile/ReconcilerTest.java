@@ -406,7 +406,93 @@ class ReconcilerTest {
         long before = maglevd.syncCount("all");
         fake.cli("lb as 192.0.2.2/32 protocol tcp port 443 10.0.0.2 weight 3");
         awaitWeights(allUp()); // only the 1 s periodic sync can have done this
-        assertThat(maglevd.syncCount("all")).isGreaterThan(before);
+        await().atMost(LONG).until(() -> maglevd.syncCount("all") > before);
+    }
+
+    @Test
+    void aBackendTakenOutOfThePoolIsDeletedWithFlushAndAConfChangeIsPushed() {
+        try (LogCapture logs = new LogCapture(false)) {
+            start(YAML);
+            awaitWeights(allUp());
+            fake.clearCalls();
+            maglevd.reload(YAML.replace("backends: { a10: {}, a9: { weight: 50 } }", "backends: { a10: {} }")
+                    .replace("flow-timeout: 30s", "flow-timeout: 45s"));
+            Map<String, Map<String, Integer>> expected = allUp();
+            expected.put(WEB, ases("10.0.0.10", 100, "10.0.1.1", 0));
+            awaitWeights(expected);
+            assertThat(mutations(fake)).filteredOn(c -> c.request() instanceof LbAddDelAsV2).singleElement()
+                    .satisfies(c -> {
+                        LbAddDelAsV2 a = (LbAddDelAsV2) c.request();
+                        assertThat(a.asAddress()).isEqualTo(ip("10.0.0.9"));
+                        assertThat(a.isDel()).isTrue();
+                        assertThat(a.isFlush()).isTrue();
+                    });
+            // lb_conf: the new timeout, the source addresses kept; sent before the table changes
+            assertThat(mutations(fake).getFirst().request()).isEqualTo(new LbConf(
+                    (java.net.Inet4Address) ip("192.0.2.254"), (java.net.Inet6Address) ip("2001:db8::254"), 4096, 45));
+            assertThat(logs.named("vpp-lbconf-set")).last().satisfies(e -> {
+                assertThat(e.get("flow_timeout_s")).isEqualTo("45");
+                assertThat(e.get("was_flow_timeout_s")).isEqualTo("30");
+            });
+        }
+    }
+
+    @Test
+    void everyMutationIsLoggedAtInfoWithItsValues() {
+        try (LogCapture logs = new LogCapture(false)) {
+            maglevd = Maglevd.builder(fake.apiSocket(), YAML).connectAfterUp().start();
+            awaitWeights(allUp());
+            fake.cli("lb vip 198.51.100.1/32 protocol tcp port 8080 encap gre4");
+            fake.cli("lb as 198.51.100.1/32 protocol tcp port 8080 10.9.9.9");
+            fake.cli("lb as 192.0.2.1/32 protocol tcp port 80 10.0.0.10 weight 1");
+            maglevd.reconciler.syncAll();
+            assertThat(logs.named("vpp-lbsync-vip-add")).anySatisfy(e -> {
+                assertThat(e.level()).isEqualTo(ch.qos.logback.classic.Level.INFO);
+                assertThat(e.kv()).containsEntry("vip", WEB).containsEntry("frontend", "web")
+                        .containsEntry("encap", "gre4").containsEntry("src_ip_sticky", "false")
+                        .containsEntry("new_flows_table_length", "1024");
+            });
+            assertThat(logs.named("vpp-lbsync-as-add")).anySatisfy(e -> assertThat(e.kv())
+                    .containsEntry("vip", WEB).containsEntry("as", "10.0.0.9").containsEntry("weight", "50")
+                    .containsEntry("flush", "false"));
+            assertThat(logs.named("vpp-lbsync-as-del")).singleElement().satisfies(e -> assertThat(e.kv())
+                    .containsEntry("vip", "198.51.100.1/32 tcp 8080").containsEntry("as", "10.9.9.9")
+                    .containsEntry("flush", "true"));
+            assertThat(logs.named("vpp-lbsync-vip-del")).singleElement().satisfies(e -> assertThat(e.kv())
+                    .containsEntry("vip", "198.51.100.1/32 tcp 8080").containsEntry("frontend", ""));
+            assertThat(logs.named("vpp-lbsync-as-weight")).anySatisfy(e -> assertThat(e.kv())
+                    .containsEntry("vip", WEB).containsEntry("as", "10.0.0.10").containsEntry("weight", "100")
+                    .containsEntry("from", "1").containsEntry("flush", "false"));
+            assertThat(logs.named("vpp-lbsync-error")).isEmpty();
+        }
+    }
+
+    @Test
+    void startedBeforeTheCheckerHasAConfigItDeletesNothing() {
+        fake.cli("lb vip 198.51.100.1/32 protocol tcp port 8080 encap gre4");
+        ScriptedProber prober = new ScriptedProber();
+        var timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        dev.vppmaglev.health.Checker checker = new dev.vppmaglev.health.Checker(prober, timers,
+                java.time.Clock.systemUTC(), new java.util.Random(1));
+        try (LogCapture logs = new LogCapture(false);
+             var connection = new dev.vppmaglev.vpp.VppConnection(
+                     dev.vppmaglev.vpp.VppConnectionConfig.defaults(fake.apiSocket()),
+                     dev.vppmaglev.vpp.api.ApiObserver.NONE, dev.vppmaglev.vpp.VppSessionPart.NONE,
+                     java.time.Clock.systemUTC());
+             var reconciler = new dev.vppmaglev.vpp.lb.LbReconciler(connection, checker,
+                     dev.vppmaglev.vpp.lb.LbSyncObserver.NONE, java.time.Clock.systemUTC(), java.time.Instant.now())) {
+            reconciler.start(); // wiring mistake: before checker.apply
+            connection.start();
+            await().atMost(LONG).until(() -> !logs.named("vpp-lbsync-skipped").isEmpty());
+            assertThat(weights(fake)).containsOnlyKeys("198.51.100.1/32 tcp 8080");
+            assertThatThrownBy(reconciler::syncAll).isInstanceOf(IllegalStateException.class);
+            assertThat(fake.mutatingCalls()).isZero();
+            checker.apply(Maglevd.parse(YAML)); // the reload path then syncs
+            awaitWeights(allUp());
+        } finally {
+            checker.close();
+            timers.shutdownNow();
+        }
     }
 
     @Test

@@ -87,7 +87,7 @@ class ReconcilerWarmupTest {
             await().atMost(LONG).untilAsserted(() -> assertThat(weights(fake)).isEqualTo(released));
             assertThat(logs.named("vpp-lbsync-warmup-release")).extracting(e -> e.get("frontend"))
                     .containsExactlyInAnyOrder("web", "keep", "all");
-            assertThat(maglevd.syncCount("vip")).isEqualTo(3);
+            await().atMost(LONG).until(() -> maglevd.syncCount("vip") == 3);
             assertThat(maglevd.syncCount("all")).isZero();
             // lb_conf went out before the first VIP
             assertThat(Vpp.mutations(fake).getFirst().msg()).isEqualTo("lb_conf");
@@ -176,7 +176,7 @@ class ReconcilerWarmupTest {
         assertThat(fake.mutatingCalls()).isZero();
 
         maglevd.prober.releaseAll(); // backends known (up): each VIP is released and synced
-        await().atMost(LONG).until(() -> maglevd.syncCount("vip") == 4);
+        await().atMost(LONG).until(() -> maglevd.syncCount("vip") >= 4);
         at(Duration.ofSeconds(30));
         await().atMost(LONG).until(() -> maglevd.reconciler.warmupDone());
         assertThat(fake.mutatingCalls()).isZero();
