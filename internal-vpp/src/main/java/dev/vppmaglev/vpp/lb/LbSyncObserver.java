@@ -5,8 +5,9 @@ package dev.vppmaglev.vpp.lb;
  * the startup warmup, or dropped while VPP was down). Called on the sync thread: be quick.
  *
  * <p>The daemon backs it with {@code maglev_vpp_lbsync_total{scope,kind}} where kind is one of
- * {@code vip_add, vip_del, as_add, as_del, as_weight}; kinds whose count is 0 are not emitted
- * (behaviour.md §5.4 step 5).
+ * {@code vip_added, vip_removed, as_added, as_removed, as_weight_updated} (the
+ * {@link SyncResult} components); kinds whose count is 0 are not added, so a series appears only
+ * once something changed (behaviour.md §5.4 step 5, §8).
  */
 @FunctionalInterface
 public interface LbSyncObserver {
