@@ -81,8 +81,8 @@ public final class LbReconciler implements AutoCloseable {
     private volatile VppSession session;
     private volatile boolean closed;
     private volatile Index index = new Index(null, Map.of());
+    private boolean started; // guarded by this
     // sync thread only
-    private boolean started;
     private ScheduledFuture<?> periodic;
     private Duration periodicInterval;
     private ScheduledFuture<?> driver;
@@ -130,9 +130,11 @@ public final class LbReconciler implements AutoCloseable {
             if (warmup.phase() == Warmup.Phase.DONE) {
                 warmup.finish(); // no warmup (both delays 0, or started late): nothing to hold back
             } else {
-                log.atInfo().setMessage("vpp-lbsync-warmup").addKeyValue("phase", warmup.phase().name().toLowerCase())
-                        .addKeyValue("startup_min_delay", checker.config().vppLb().startupMinDelay().toString())
-                        .addKeyValue("startup_max_delay", checker.config().vppLb().startupMaxDelay().toString()).log();
+                log.atInfo().setMessage("vpp-lbsync-warmup")
+                        .addKeyValue("phase", warmup.phase().name().toLowerCase(java.util.Locale.ROOT))
+                        .addKeyValue("startup_min_delay_ms", checker.config().vppLb().startupMinDelay().toMillis())
+                        .addKeyValue("startup_max_delay_ms", checker.config().vppLb().startupMaxDelay().toMillis())
+                        .log();
                 long ms = WARMUP_TICK.toMillis();
                 driver = executor.scheduleWithFixedDelay(this::warmupTick, ms, ms, TimeUnit.MILLISECONDS);
             }
