@@ -1,0 +1,52 @@
+package dev.vppmaglev.vpp.lb;
+
+import dev.vppmaglev.vpp.api.msg.LbEncap;
+import dev.vppmaglev.vpp.api.msg.LbVip;
+
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A live VIP as the reconciler knows it (its cache of VPP's lb table): from the last read,
+ * updated by every successful call since.
+ *
+ * @param key         prefix, protocol, port
+ * @param encap       the VIP's encap
+ * @param srcIpSticky empty when unknown (the CLI text did not list the VIP): never recreate on
+ *                    missing information
+ * @param ases        the ASes in use, by address (deleted ones are absent: re-adding them is an add)
+ */
+record KnownVip(LbVip key, LbEncap encap, Optional<Boolean> srcIpSticky, Map<InetAddress, KnownAs> ases) {
+    KnownVip {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(encap, "encap");
+        Objects.requireNonNull(srcIpSticky, "srcIpSticky");
+        ases = Map.copyOf(ases);
+    }
+
+    /**
+     * One AS in use.
+     *
+     * @param weight its weight; -1 when unknown (v1 dump in degraded mode: "in")
+     * @param clean  it sits at weight 0 and holds no sticky flows: VPP reported 0 flows, or we
+     *               flushed it at weight 0 and it has stayed at 0 since (an AS without buckets
+     *               gets no new flows). A flush of a clean AS changes nothing and is not sent.
+     */
+    record KnownAs(int weight, boolean clean) {
+        static final KnownAs UNKNOWN_WEIGHT = new KnownAs(-1, false);
+    }
+
+    /** From a fresh read: in-use ASes only; clean = weight 0 and the CLI reported 0 flows. */
+    static KnownVip of(LbVipState s) {
+        Map<InetAddress, KnownAs> ases = new java.util.HashMap<>();
+        for (LbAsState a : s.ases()) {
+            if (a.used()) {
+                int w = a.weight().orElse(-1);
+                ases.put(a.address(), new KnownAs(w, w == 0 && a.flows().isPresent() && a.flows().getAsLong() == 0));
+            }
+        }
+        return new KnownVip(s.key(), s.encap(), s.srcIpSticky(), ases);
+    }
+}

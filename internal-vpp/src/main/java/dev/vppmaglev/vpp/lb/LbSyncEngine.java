@@ -1,0 +1,470 @@
+package dev.vppmaglev.vpp.lb;
+
+import dev.vppmaglev.config.Config;
+import dev.vppmaglev.config.Frontend;
+import dev.vppmaglev.config.VppLbConfig;
+import dev.vppmaglev.health.BackendState;
+import dev.vppmaglev.health.UnknownNameException;
+import dev.vppmaglev.vpp.VppSession;
+import dev.vppmaglev.vpp.api.IpFormat;
+import dev.vppmaglev.vpp.api.LbApi;
+import dev.vppmaglev.vpp.api.VppApiException;
+import dev.vppmaglev.vpp.api.VppConnectionException;
+import dev.vppmaglev.vpp.api.VppException;
+import dev.vppmaglev.vpp.api.VppProtocolException;
+import dev.vppmaglev.vpp.api.msg.LbConf;
+import dev.vppmaglev.vpp.api.msg.LbEncap;
+import dev.vppmaglev.vpp.api.msg.LbVip;
+import dev.vppmaglev.vpp.lb.KnownVip.KnownAs;
+import dev.vppmaglev.vpp.lb.LbOp.AddAs;
+import dev.vppmaglev.vpp.lb.LbOp.AddVip;
+import dev.vppmaglev.vpp.lb.LbOp.DelAs;
+import dev.vppmaglev.vpp.lb.LbOp.DelVip;
+import dev.vppmaglev.vpp.lb.LbOp.SetWeight;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Performs syncs against one VPP session and keeps the cache of VPP's lb table (see the package
+ * documentation). Not thread-safe: everything runs on the reconciler's sync thread.
+ *
+ * <p>Calls of one sync are sent back to back and awaited afterwards, in order: the client
+ * pipelines them (window 16) and VPP handles one connection's messages strictly in order, so a
+ * VIP is created before its ASes are added. Results are applied to the cache, counted and logged
+ * in call order, so logs and counts are deterministic.
+ */
+final class LbSyncEngine {
+    private static final Logger log = LoggerFactory.getLogger(LbSyncEngine.class);
+    /** VPP's "unset" source addresses (vpp-wire.md §5.1). */
+    static final Inet4Address UNSET_IP4 = (Inet4Address) address(new byte[] {-1, -1, -1, -1});
+    static final Inet6Address UNSET_IP6 = (Inet6Address) address(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+            -1, -1, -1, -1, -1, -1});
+
+    /**
+     * What a sync did.
+     *
+     * @param result the successful changes
+     * @param errors every failed call or read, in order
+     */
+    record Outcome(SyncResult result, List<VppException> errors) {
+        Outcome {
+            Objects.requireNonNull(result, "result");
+            errors = List.copyOf(errors);
+        }
+
+        boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    // The cache: valid only for the session it was read on.
+    private VppSession cacheSession;
+    private final Map<LbVip, KnownVip> known = new HashMap<>();
+    // The session on which lb_conf was last checked (and pushed if needed).
+    private VppSession confChecked;
+    // Degraded mode has no lb_conf_get: remember what was pushed on which session.
+    private VppSession confSession;
+    private LbConf confPushed;
+
+    /** Forgets the cache; the next sync reads VPP's table first. */
+    void invalidate() {
+        cacheSession = null;
+        known.clear();
+    }
+
+    /** Whether the cache holds {@code session}'s table. */
+    boolean cacheValid(VppSession session) {
+        return cacheSession != null && cacheSession == session;
+    }
+
+    /** Number of VIPs in the cache (tests, diagnostics). */
+    int knownVips() {
+        return known.size();
+    }
+
+    // ---- lb_conf -----------------------------------------------------------------------------
+
+    /**
+     * Pushes {@code maglev.vpp.lb}'s global settings (behaviour.md §5.2) unless VPP has them:
+     * compared with {@code lb_conf_get}; in degraded mode (no {@code lb_conf_get}) pushed once per
+     * session and again when the config changes. VPP always overwrites both source addresses, so
+     * an unconfigured one is sent back as VPP has it (unset in degraded mode).
+     *
+     * @return the failure, if any (logged as {@code vpp-lbsync-error})
+     */
+    Optional<VppException> pushConf(VppSession session, VppLbConfig cfg) {
+        return pushConf(session, cfg, Optional.empty());
+    }
+
+    /** As {@link #pushConf(VppSession, VppLbConfig)}, with VPP's current settings if just read. */
+    private Optional<VppException> pushConf(VppSession session, VppLbConfig cfg, Optional<LbConf> justRead) {
+        boolean v2 = session.info().lbV2Supported();
+        LbApi api = session.lb();
+        try {
+            LbConf current = !v2 ? null : justRead.isPresent() ? justRead.get() : await(api.lbConfGet());
+            LbConf want = new LbConf(
+                    cfg.ipv4SrcAddress() != null ? cfg.ipv4SrcAddress() : current != null ? current.ip4SrcAddress() : UNSET_IP4,
+                    cfg.ipv6SrcAddress() != null ? cfg.ipv6SrcAddress() : current != null ? current.ip6SrcAddress() : UNSET_IP6,
+                    cfg.stickyBucketsPerCore(), (int) cfg.flowTimeout().toSeconds());
+            boolean same = v2 ? want.equals(current) : session == confSession && want.equals(confPushed);
+            if (same) {
+                confChecked = session;
+                return Optional.empty();
+            }
+            await(api.lbConf(want));
+            confChecked = session;
+            confSession = session;
+            confPushed = want;
+            LoggingEventBuilder e = log.atInfo().setMessage("vpp-lbconf-set")
+                    .addKeyValue("ip4_src", IpFormat.format(want.ip4SrcAddress()))
+                    .addKeyValue("ip6_src", IpFormat.format(want.ip6SrcAddress()))
+                    .addKeyValue("sticky_buckets_per_core", Integer.toUnsignedLong(want.stickyBucketsPerCore()))
+                    .addKeyValue("flow_timeout_s", Integer.toUnsignedLong(want.flowTimeout()));
+            if (current != null) {
+                e = e.addKeyValue("was_ip4_src", IpFormat.format(current.ip4SrcAddress()))
+                        .addKeyValue("was_ip6_src", IpFormat.format(current.ip6SrcAddress()))
+                        .addKeyValue("was_sticky_buckets_per_core", Integer.toUnsignedLong(current.stickyBucketsPerCore()))
+                        .addKeyValue("was_flow_timeout_s", Integer.toUnsignedLong(current.flowTimeout()));
+            } else {
+                e = e.addKeyValue("was", "unknown (no lb_conf_get)");
+            }
+            e.log();
+            return Optional.empty();
+        } catch (VppException ex) {
+            logError("lb-conf", null, null, ex);
+            return Optional.of(ex);
+        }
+    }
+
+    // ---- syncs -------------------------------------------------------------------------------
+
+    /**
+     * The full sync (behaviour.md §5.4): a fresh read of the whole table into the cache (with
+     * {@code lb_conf_get}), {@code lb_conf} if it differs, then VIPs not in the config are removed (when {@code removeStale}) and every
+     * frontend accepted by {@code include} is reconciled, in config order.
+     *
+     * <p>Stale VIPs go first: VPP refuses an all-port VIP beside a per-port one on the same
+     * address (-81), so a config that switches a frontend between the two converges in one sync.
+     *
+     * @param states      a backend's live state (null = unknown)
+     * @param include     which frontends to reconcile (the warmup leaves unreleased ones alone)
+     * @param removeStale whether to delete VIPs that no frontend has (not during warmup)
+     */
+    Outcome syncAll(VppSession session, Config config, Function<String, BackendState> states,
+                    Predicate<String> include, boolean removeStale) {
+        List<VppException> errors = new ArrayList<>();
+        LbState read;
+        try {
+            read = refresh(session);
+        } catch (VppException e) {
+            logError("read", null, null, e);
+            errors.add(e);
+            return new Outcome(SyncResult.NONE, errors);
+        }
+        pushConf(session, config.vppLb(), read.conf()).ifPresent(errors::add); // before any VIP is created
+        boolean degraded = !session.info().lbV2Supported();
+        Map<LbVip, DesiredVip> desired = new LinkedHashMap<>();
+        for (Frontend f : config.frontends().values()) {
+            DesiredVip d = DesiredState.of(f, config.backends(), states);
+            DesiredVip other = desired.putIfAbsent(d.key(), d);
+            if (other != null) {
+                log.atWarn().setMessage("vpp-lbsync-duplicate-vip").addKeyValue("vip", d.key().toString())
+                        .addKeyValue("frontend", f.name()).addKeyValue("kept", other.frontend()).log();
+            }
+        }
+        List<VipPlan> plans = new ArrayList<>();
+        if (removeStale) {
+            List<LbVip> stale = known.keySet().stream().filter(k -> !desired.containsKey(k)).sorted(IpOrder.VIPS)
+                    .toList();
+            for (LbVip k : stale) {
+                plans.add(VipPlanner.remove(known.get(k)));
+            }
+        }
+        for (DesiredVip d : desired.values()) {
+            if (include.test(d.frontend())) {
+                plans.add(VipPlanner.plan(d, known.get(d.key()), degraded));
+            }
+        }
+        Outcome o = execute(session, plans, degraded);
+        if (!errors.isEmpty()) {
+            errors.addAll(o.errors());
+            return new Outcome(o.result(), errors);
+        }
+        return o;
+    }
+
+    /**
+     * The targeted sync of one frontend's VIP (never deletes VIPs), diffed against the cache; an
+     * invalid cache is refreshed first (a read, no mutation), and the first sync on a session
+     * checks {@code lb_conf}.
+     *
+     * @throws UnknownNameException when {@code config} has no such frontend
+     */
+    Outcome syncVip(VppSession session, Config config, Function<String, BackendState> states, String frontend) {
+        Frontend f = config.frontends().get(frontend);
+        if (f == null) {
+            throw new UnknownNameException("frontend", frontend);
+        }
+        Optional<LbConf> justRead = Optional.empty();
+        if (!cacheValid(session)) {
+            try {
+                justRead = refresh(session).conf();
+            } catch (VppException e) {
+                logError("read", null, null, e);
+                return new Outcome(SyncResult.NONE, List.of(e));
+            }
+        }
+        // The first sync on a session checks lb_conf (the source addresses must be right before a
+        // VIP is created); later ones leave it to the full sync.
+        Optional<VppException> conf = confChecked == session ? Optional.empty()
+                : pushConf(session, config.vppLb(), justRead);
+        DesiredVip d = DesiredState.of(f, config.backends(), states);
+        boolean degraded = !session.info().lbV2Supported();
+        Outcome o = execute(session, List.of(VipPlanner.plan(d, known.get(d.key()), degraded)), degraded);
+        if (conf.isPresent()) {
+            List<VppException> errors = new ArrayList<>(o.errors());
+            errors.addFirst(conf.get());
+            return new Outcome(o.result(), errors);
+        }
+        return o;
+    }
+
+    /** Replaces the cache with a fresh read of {@code session}'s table; returns the read. */
+    LbState refresh(VppSession session) {
+        invalidate();
+        LbState state = LbStateReader.read(session.lb(), session.info().lbV2Supported(), Map.of());
+        for (LbVipState v : state.vips()) {
+            known.put(v.key(), KnownVip.of(v));
+        }
+        cacheSession = session;
+        return state;
+    }
+
+    // ---- execution ---------------------------------------------------------------------------
+
+    private Outcome execute(VppSession session, List<VipPlan> plans, boolean degraded) {
+        LbApi api = session.lb();
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (VipPlan p : plans) {
+            p.recreate().ifPresent(r -> log.atInfo().setMessage("vpp-lbsync-vip-recreate")
+                    .addKeyValue("vip", p.key().toString()).addKeyValue("frontend", p.frontend().orElse(""))
+                    .addKeyValue("changed", r.what()).addKeyValue("from", r.from()).addKeyValue("to", r.to()).log());
+            for (LbOp op : p.ops()) {
+                sent.add(send(api, op));
+            }
+        }
+        int vipAdd = 0;
+        int vipDel = 0;
+        int asAdd = 0;
+        int asDel = 0;
+        int asWeight = 0;
+        List<VppException> errors = new ArrayList<>();
+        int i = 0;
+        for (VipPlan p : plans) {
+            if (p.ops().isEmpty()) {
+                continue;
+            }
+            Draft draft = new Draft(known.get(p.key()), degraded);
+            for (LbOp op : p.ops()) {
+                VppException e = failure(sent.get(i++));
+                if (e != null) {
+                    if (errors.isEmpty() || e instanceof VppApiException) {
+                        logError(opName(op), op.vip(), op, e);
+                    }
+                    errors.add(e);
+                    continue;
+                }
+                draft.apply(op);
+                logApplied(op, p);
+                switch (op) {
+                    case AddVip a -> vipAdd++;
+                    case DelVip d -> vipDel++;
+                    case AddAs a -> asAdd++;
+                    case DelAs d -> asDel++;
+                    case SetWeight w -> asWeight++;
+                }
+            }
+            KnownVip after = draft.result(p.key());
+            if (after == null) {
+                known.remove(p.key());
+            } else {
+                known.put(p.key(), after);
+            }
+        }
+        if (!errors.isEmpty()) {
+            if (errors.size() > 1) {
+                log.atWarn().setMessage("vpp-lbsync-error").addKeyValue("op", "summary")
+                        .addKeyValue("failed_calls", errors.size()).addKeyValue("first", errors.getFirst().getMessage())
+                        .log();
+            }
+            invalidate(); // whatever VPP now holds, the next sync reads it first
+        }
+        return new Outcome(new SyncResult(vipAdd, vipDel, asAdd, asDel, asWeight), errors);
+    }
+
+    private static CompletableFuture<Void> send(LbApi api, LbOp op) {
+        try {
+            return switch (op) {
+                case AddVip a -> api.addVip(a.spec());
+                case DelVip d -> api.delVip(d.vip());
+                case AddAs a -> api.addAs(a.vip(), a.as(), a.weight(), a.flush());
+                case DelAs d -> api.delAs(d.vip(), d.as(), d.flush());
+                case SetWeight w -> api.setAsWeight(w.vip(), w.as(), w.weight(), w.flush());
+            };
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Waits for {@code f}; its failure as a {@link VppException}, or null on success. */
+    private static VppException failure(CompletableFuture<Void> f) {
+        try {
+            f.get();
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new VppConnectionException("interrupted while waiting for VPP", e);
+        } catch (ExecutionException e) {
+            VppException v = VppException.unwrap(e);
+            return v != null ? v : new VppProtocolException(String.valueOf(e.getCause()), e.getCause());
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VppConnectionException("interrupted while waiting for VPP", e);
+        } catch (ExecutionException e) {
+            VppException v = VppException.unwrap(e);
+            throw v != null ? v : new VppProtocolException(String.valueOf(e.getCause()), e.getCause());
+        }
+    }
+
+    // ---- logging -----------------------------------------------------------------------------
+
+    private static void logApplied(LbOp op, VipPlan p) {
+        String frontend = p.frontend().orElse("");
+        switch (op) {
+            case AddVip a -> log.atInfo().setMessage("vpp-lbsync-vip-add").addKeyValue("vip", a.vip().toString())
+                    .addKeyValue("frontend", frontend).addKeyValue("encap", a.spec().encap().keyword())
+                    .addKeyValue("src_ip_sticky", a.spec().srcIpSticky())
+                    .addKeyValue("new_flows_table_length", a.spec().newFlowsTableLength()).log();
+            case DelVip d -> log.atInfo().setMessage("vpp-lbsync-vip-del").addKeyValue("vip", d.vip().toString())
+                    .addKeyValue("frontend", frontend).log();
+            case AddAs a -> log.atInfo().setMessage("vpp-lbsync-as-add").addKeyValue("vip", a.vip().toString())
+                    .addKeyValue("frontend", frontend).addKeyValue("as", IpFormat.format(a.as()))
+                    .addKeyValue("weight", a.weight()).addKeyValue("flush", a.flush()).log();
+            case DelAs d -> log.atInfo().setMessage("vpp-lbsync-as-del").addKeyValue("vip", d.vip().toString())
+                    .addKeyValue("frontend", frontend).addKeyValue("as", IpFormat.format(d.as()))
+                    .addKeyValue("flush", d.flush()).log();
+            case SetWeight w -> log.atInfo().setMessage("vpp-lbsync-as-weight").addKeyValue("vip", w.vip().toString())
+                    .addKeyValue("frontend", frontend).addKeyValue("as", IpFormat.format(w.as()))
+                    .addKeyValue("weight", w.weight()).addKeyValue("from", w.previous())
+                    .addKeyValue("flush", w.flush()).log();
+        }
+    }
+
+    /** {@code vpp-lbsync-error} with the VPP retval symbol when VPP refused. */
+    private static void logError(String op, LbVip vip, LbOp detail, VppException e) {
+        LoggingEventBuilder b = log.atWarn().setMessage("vpp-lbsync-error").addKeyValue("op", op);
+        if (vip != null) {
+            b = b.addKeyValue("vip", vip.toString());
+        }
+        InetAddress as = switch (detail) {
+            case AddAs a -> a.as();
+            case DelAs d -> d.as();
+            case SetWeight w -> w.as();
+            case null, default -> null;
+        };
+        if (as != null) {
+            b = b.addKeyValue("as", IpFormat.format(as));
+        }
+        if (e instanceof VppApiException a) {
+            b = b.addKeyValue("msg", a.messageName()).addKeyValue("retval", a.retval()).addKeyValue("error", a.symbol());
+        } else {
+            b = b.addKeyValue("error", e.getMessage()).addKeyValue("kind", e.getClass().getSimpleName());
+        }
+        b.log();
+    }
+
+    private static String opName(LbOp op) {
+        return switch (op) {
+            case AddVip a -> "vip-add";
+            case DelVip d -> "vip-del";
+            case AddAs a -> "as-add";
+            case DelAs d -> "as-del";
+            case SetWeight w -> "as-weight";
+        };
+    }
+
+    private static InetAddress address(byte[] b) {
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A VIP's cache entry being updated by the calls that succeeded. */
+    private static final class Draft {
+        private final boolean degraded;
+        private boolean exists;
+        private LbEncap encap;
+        private Optional<Boolean> sticky;
+        private final Map<InetAddress, KnownAs> ases;
+
+        Draft(KnownVip before, boolean degraded) {
+            this.degraded = degraded;
+            this.exists = before != null;
+            this.encap = before != null ? before.encap() : LbEncap.GRE4;
+            this.sticky = before != null ? before.srcIpSticky() : Optional.empty();
+            this.ases = before != null ? new HashMap<>(before.ases()) : new HashMap<>();
+        }
+
+        void apply(LbOp op) {
+            switch (op) {
+                case AddVip a -> {
+                    exists = true;
+                    encap = a.spec().encap();
+                    sticky = Optional.of(a.spec().srcIpSticky());
+                    ases.clear();
+                }
+                case DelVip d -> {
+                    exists = false;
+                    ases.clear();
+                }
+                case AddAs a -> ases.put(a.as(), degraded ? KnownAs.UNKNOWN_WEIGHT
+                        : new KnownAs(a.weight(), a.weight() == 0 && a.flush()));
+                case DelAs d -> ases.remove(d.as());
+                case SetWeight w -> {
+                    KnownAs prev = ases.get(w.as());
+                    boolean stillClean = prev != null && prev.clean() && prev.weight() == 0;
+                    ases.put(w.as(), new KnownAs(w.weight(), w.weight() == 0 && (w.flush() || stillClean)));
+                }
+            }
+        }
+
+        KnownVip result(LbVip key) {
+            return exists ? new KnownVip(key, encap, sticky, ases) : null;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+/**
+ * The lb reconciler: from config + live health to the exact VIPs, application servers (ASes)
+ * and weights in VPP's lb plugin (behaviour.md §4, §5.2–5.7; spec README "VPP compatibility").
+ *
+ * <h2>Pieces</h2>
+ * <ul>
+ *   <li>{@link dev.vppmaglev.vpp.lb.DesiredState}: per frontend the desired VIP — key (host
+ *       prefix, protocol number, port), encap from the backends' family, {@code src_ip_sticky},
+ *       ASes with weight and flush from {@code Weights.effectiveWeights} (the one place of those
+ *       rules).</li>
+ *   <li>{@code VipPlanner}: the diff of one VIP against what VPP holds — add, recreate (sticky or
+ *       encap flip), add / set weight / delete ASes — in {@link dev.vppmaglev.vpp.lb.IpOrder}
+ *       (numeric, IPv4 before IPv6), sending only calls that change something.</li>
+ *   <li>{@code LbSyncEngine}: full and targeted syncs against one VPP session, the cache, the
+ *       {@code lb_conf} push; {@link dev.vppmaglev.vpp.lb.LbStateReader}: the read-back.</li>
+ *   <li>{@link dev.vppmaglev.vpp.lb.Warmup}: the startup warmup;
+ *       {@code SyncQueue}: the serial, coalescing sync executor;
+ *       {@link dev.vppmaglev.vpp.lb.LbReconciler}: the wiring (triggers, timers, operator
+ *       calls).</li>
+ * </ul>
+ *
+ * <h2>The cache (a deliberate improvement on the reference)</h2>
+ * The reference re-read VPP's AS table for every per-VIP sync. An unfiltered AS dump is the only
+ * correct read (a prefix filter drops IPv4 replies), and at 1,000 VIPs × 32 ASes it is ~33,000
+ * details messages (~32 ms of VPP time, 2.3 MB) — for every backend transition. Here the
+ * reconciler keeps its own picture of VPP's lb table: the full sync replaces it with a fresh read
+ * ({@code lb_vip_dump} + one {@code lb_as_v2_dump} + {@code show lb vips verbose}), every
+ * successful call updates it, and per-VIP syncs diff against it without reading. It is only
+ * trusted while nothing went wrong: any failed call (a negative retval, a timeout, a lost
+ * connection) or failed read drops it and schedules a full sync, and a new VPP session always
+ * starts without one. Changes made to VPP behind maglevd's back are therefore repaired by the next
+ * full sync — every {@code sync-interval} (30 s) — which is the drift repair.
+ *
+ * <h2>Full sync</h2>
+ * The fresh read (with {@code lb_conf_get}), {@code lb_conf} when it differs from the config,
+ * then VIPs not in the config are deleted (ASes
+ * first, with flush; maglevd owns the whole lb table) — before the frontends are reconciled, so a
+ * frontend switching between all-port and per-port on one address (which VPP refuses side by
+ * side) converges in one pass — then every frontend in config order. Calls are sent back to back
+ * (the API client pipelines them, window 16) and their answers applied in order.
+ *
+ * <h2>Flush</h2>
+ * Flush is requested for down (per {@code flush-on-down}), disabled and removed backends. The set-
+ * weight call is sent when the weight differs, or when flush is requested and the AS may still
+ * hold sticky flows — even when its weight is already 0 (behaviour.md §12 item 10: drained by
+ * failover, then disabled). An AS is known clean when VPP's last read showed it at weight 0 with
+ * no flows, or when we flushed it at weight 0 and it stayed at 0 (without buckets it gets no new
+ * flows); flushing a clean AS would evict nothing and rebuild the table for nothing, so it is not
+ * sent. That keeps "an in-sync table costs zero mutating calls" true with down backends too.
+ *
+ * <h2>Startup warmup and the full sync</h2>
+ * During the warmup's hands-off phase nothing is synced and nothing is written, not even
+ * {@code lb_conf} (the first sync on a session pushes it, before any VIP is created). During the
+ * release phase a full sync (connect,
+ * reload, periodic) reads VPP and reconciles only the released frontends, and deletes no VIP:
+ * deletion is not health-driven, but the goal of the warmup is that a restarted maglevd makes no
+ * change at all until it knows enough, and a maglevd restarted with a wrong or partial config
+ * (the usual cause of a "stale" VIP at startup) then still gives the operator until
+ * {@code startup-max-delay} before it deletes anything; the final full sync at the end of the
+ * warmup deletes them. Unreleased frontends are untouched by every path, so on a restart against a
+ * VPP that holds the table maglevd issues zero mutating calls until each VIP's backends are
+ * known, and then — with the same health — still zero: the same table. Operator syncs are
+ * explicit and override the warmup (a full sync ends it; a frontend sync releases that
+ * frontend).
+ *
+ * <h2>Degraded mode</h2>
+ * On a VPP without the lb v2 messages: weights 1..100 mean "in" (v1 add), weight 0 deletes the
+ * AS (with flush only when flush is requested), {@code lb_conf} is pushed once per session (no
+ * {@code lb_conf_get} to compare with). {@code VppConnection} logs {@code vpp-lb-degraded} once
+ * per connection.
+ */
+package dev.vppmaglev.vpp.lb;
