@@ -12,6 +12,8 @@ import dev.vppmaglev.daemon.grpc.ProtoMapper;
 import dev.vppmaglev.daemon.http.HttpEndpoints;
 import dev.vppmaglev.daemon.logging.Logging;
 import dev.vppmaglev.daemon.metrics.DaemonMetrics;
+import dev.vppmaglev.daemon.metrics.VipCounterMetrics;
+import dev.vppmaglev.daemon.metrics.VppMetrics;
 import dev.vppmaglev.health.BackendTransition;
 import dev.vppmaglev.health.Checker;
 import dev.vppmaglev.health.FrontendTransition;
@@ -20,11 +22,13 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,7 @@ public final class Daemon implements AutoCloseable {
     private final GrpcServer grpc;
     private final HttpEndpoints http;
     private final ExecutorService handlers;
+    private final VppIntegration vppIntegration;
 
     private Daemon(Flags flags, BuildInfo build, Logging logging, Instant startedAt) throws ConfigException, IOException {
         GrpcListen listen = grpcListen(flags); // bad flag combinations fail before anything starts
@@ -71,7 +76,23 @@ public final class Daemon implements AutoCloseable {
         checker.addListener(metrics);
         configs.onApply(checker::apply);
 
-        VppControl vpp = new VppControl.Disabled();
+        VppControl vpp;
+        Supplier<String> vppNotReady = () -> null;
+        if (flags.vppEnabled()) {
+            Path statsSocket = flags.vppStatsAddr == null || flags.vppStatsAddr.isBlank()
+                    ? null : Path.of(flags.vppStatsAddr);
+            VppMetrics vppMetrics = new VppMetrics(registry);
+            VppIntegration integration = new VppIntegration(Path.of(flags.vppApiAddr), statsSocket, checker,
+                    vppMetrics, vppMetrics, startedAt, Clock.systemUTC());
+            VppMetrics.registerGauges(registry, integration::vppInfo, integration::bootTime, Clock.systemUTC());
+            VipCounterMetrics.register(registry, integration::countersSnapshot);
+            vpp = integration;
+            vppNotReady = integration::notReadyReason;
+            vppIntegration = integration;
+        } else {
+            vpp = new VppControl.Disabled();
+            vppIntegration = null;
+        }
 
         handlers = Executors.newVirtualThreadPerTaskExecutor();
         closers.push(handlers::shutdownNow);
@@ -83,13 +104,19 @@ public final class Daemon implements AutoCloseable {
         if (flags.metricsAddr.isBlank()) {
             http = null;
         } else {
-            http = new HttpEndpoints(ListenAddress.parse(flags.metricsAddr), registry, () -> null);
+            Supplier<String> notReady = vppNotReady;
+            http = new HttpEndpoints(ListenAddress.parse(flags.metricsAddr), registry, notReady);
             closers.push(http);
         }
 
         // Listeners first: a check may probe maglevd's own endpoints, and operators can watch
         // the very first transitions.
         checker.apply(config);
+        if (vppIntegration != null) {
+            // After the first apply: the reconciler never syncs before the checker has a config.
+            vppIntegration.start();
+            closers.push(vppIntegration);
+        }
     }
 
     /**
