@@ -427,37 +427,36 @@ final class CommandTree {
             }
         }
 
+        // if/instanceof, not a pattern switch: SwitchBootstraps costs ~20 ms of one-shot start-up.
         private Node child(Node parent, Elem elem, boolean optionHead, Command command) {
-            return switch (elem) {
-                case Elem.Word w -> {
-                    for (Node c : parent.children) {
-                        if (c.isKeyword() && c.word.equals(w.word())) {
-                            yield c;
-                        }
+            if (elem instanceof Elem.Word w) {
+                for (Node c : parent.children) {
+                    if (c.isKeyword() && c.word.equals(w.word())) {
+                        return c;
                     }
-                    Node n = new Node(w.word(), null);
-                    n.optionHead = optionHead;
-                    parent.children.add(n);
-                    yield n;
                 }
-                case Elem.SlotRef s -> {
-                    Slot slot = slots.get(s.label());
-                    if (slot == null) {
-                        throw new IllegalStateException("undeclared slot <" + s.label() + "> in \"" + command.synopsis() + "\"");
-                    }
-                    for (Node c : parent.children) {
-                        if (!c.isKeyword() && c.slot.equals(slot)) {
-                            yield c;
-                        }
-                    }
-                    Node n = new Node(slot.label(), slot);
-                    n.help = slot.help();
-                    n.optionHead = optionHead;
-                    parent.children.add(n);
-                    yield n;
+                Node n = new Node(w.word(), null);
+                n.optionHead = optionHead;
+                parent.children.add(n);
+                return n;
+            }
+            if (elem instanceof Elem.SlotRef s) {
+                Slot slot = slots.get(s.label());
+                if (slot == null) {
+                    throw new IllegalStateException("undeclared slot <" + s.label() + "> in \"" + command.synopsis() + "\"");
                 }
-                case Elem.Options o -> throw new IllegalStateException("unexpected option group");
-            };
+                for (Node c : parent.children) {
+                    if (!c.isKeyword() && c.slot == slot) { // identity: record equals costs an indy bootstrap
+                        return c;
+                    }
+                }
+                Node n = new Node(slot.label(), slot);
+                n.help = slot.help();
+                n.optionHead = optionHead;
+                parent.children.add(n);
+                return n;
+            }
+            throw new IllegalStateException("unexpected option group");
         }
     }
 

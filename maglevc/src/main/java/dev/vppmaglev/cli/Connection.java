@@ -8,10 +8,15 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The gRPC channel to maglevd, opened on first use (so {@code --help}, parse errors and the
@@ -22,6 +27,14 @@ import java.util.concurrent.TimeUnit;
 final class Connection implements AutoCloseable {
     /** Largest answer accepted: {@code show vpp lb state} for 1,000 VIPs × 32 ASes is ~2.5 MiB. */
     private static final int MAX_MESSAGE_BYTES = 64 << 20;
+
+    /**
+     * gRPC and Netty log through java.util.logging; in a CLI their warnings (e.g. Netty's
+     * "Unknown channel option 'SO_KEEPALIVE'" on every Unix-socket connection) would reach the
+     * operator as stack traces. Failures reach the operator as one line via {@link Failure}.
+     * Strong references: java.util.logging keeps loggers weakly.
+     */
+    private static final List<Logger> QUIET = List.of(Logger.getLogger("io.grpc"), Logger.getLogger("io.netty"));
 
     private final ServerAddress address;
     private final Duration deadline;
@@ -61,15 +74,21 @@ final class Connection implements AutoCloseable {
      */
     private ManagedChannel channel() {
         if (channel == null) {
-            group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-            NettyChannelBuilder builder = switch (address) {
-                case ServerAddress.Tcp tcp -> NettyChannelBuilder
-                        .forAddress(resolve(tcp))
-                        .channelType(NioSocketChannel.class, InetSocketAddress.class);
-                case ServerAddress.Unix unix -> NettyChannelBuilder
-                        .forAddress(UnixDomainSocketAddress.of(unix.path()))
+            for (Logger logger : QUIET) {
+                logger.setLevel(Level.OFF);
+            }
+            // Straight to java.util.logging: no probing for SLF4J and Log4j on the class path.
+            InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+            // if/instanceof, not a pattern switch: SwitchBootstraps costs ~20 ms of start-up.
+            NettyChannelBuilder builder;
+            if (address instanceof ServerAddress.Unix unix) {
+                builder = NettyChannelBuilder.forAddress(UnixDomainSocketAddress.of(unix.path()))
                         .channelType(NioDomainSocketChannel.class, UnixDomainSocketAddress.class);
-            };
+            } else {
+                builder = NettyChannelBuilder.forAddress(resolve((ServerAddress.Tcp) address))
+                        .channelType(NioSocketChannel.class, InetSocketAddress.class);
+            }
+            group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             channel = builder
                     .eventLoopGroup(group)
                     .usePlaintext()

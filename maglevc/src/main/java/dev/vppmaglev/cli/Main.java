@@ -31,9 +31,29 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        tuneForAShortLivedClient();
         int status = run(args, Env.system());
         System.out.flush();
         System.exit(status);
+    }
+
+    /**
+     * Netty and gRPC defaults suit long-lived servers; for a process that makes one call they
+     * cost start-up time (docs/performance.md "maglevc start-up"): pooled arenas, JFR events,
+     * leak detection, and the JDK's JLine console provider. Properties already set win.
+     */
+    static void tuneForAShortLivedClient() {
+        setDefault("io.grpc.netty.useCustomAllocator", "false");
+        setDefault("io.netty.allocator.type", "unpooled");
+        setDefault("io.netty.jfr.enabled", "false");
+        setDefault("io.netty.leakDetection.level", "disabled");
+        setDefault("jdk.console", "java.base");
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     /**
@@ -147,3 +167,4 @@ public final class Main {
                 + "3 maglevd unreachable, 130 watch events stopped by Ctrl-C\n";
     }
 }
+
