@@ -65,8 +65,9 @@ final class LiveNames implements NameSource {
                 for (FrontendInfo f : frontends()) {
                     if (f.getName().equals(frontend)) {
                         for (PoolInfo p : f.getPoolsList()) {
-                            out.add(new Name(p.getName(), "pool of " + f.getName() + ", " + p.getBackendsCount()
-                                    + " backends" + (p.getActive() ? ", active" : "")));
+                            int n = p.getBackendsCount();
+                            out.add(new Name(p.getName(), "pool of " + f.getName() + ", " + n
+                                    + (n == 1 ? " backend" : " backends") + (p.getActive() ? ", active" : "")));
                         }
                     }
                 }

@@ -73,8 +73,11 @@ final class Shell {
 
     /** Runs the shell on the process's terminal and restores it however the shell ends. */
     static int runOnSystemTerminal(Connection connection, Style style, boolean json, Env env) {
+        // The exec provider (stty): the ffm one needs native access, which maglevc does not
+        // enable because Netty then costs one-shot start-up time (docs/performance.md).
         try (Terminal terminal = TerminalBuilder.builder()
                 .system(true)
+                .provider("exec")
                 .name("maglevc")
                 .signalHandler(Terminal.SignalHandler.SIG_IGN)
                 .build()) {
