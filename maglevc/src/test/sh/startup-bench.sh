@@ -5,7 +5,8 @@
 # `maglevc show frontends` N times (default 21) for each variant, interleaved so that load from
 # other processes hits all variants alike, and prints median / min / max wall time and median CPU
 # time (user + sys) per variant, with the load average. Needs `mvn -pl maglevc -am package`
-# (with tests compiled: not -Dmaven.test.skip) first.
+# (with tests compiled: not -Dmaven.test.skip) first. BEFORE_JAR=path/to/an/older/maglevc.jar adds
+# that build, run as the original launcher did (java --enable-native-access=ALL-UNNAMED -jar).
 #
 #   maglevc/src/test/sh/startup-bench.sh [N]
 set -euo pipefail
@@ -27,8 +28,12 @@ addr=$(awk '/^listening /{print $2}' "$out")
 
 variants=(
   "java -jar (JVM defaults, no AOT cache)|$java -jar $target/maglevc.jar"
+  "java @maglevc.jvm-options (no AOT cache)|$java @$top/maglevc/src/main/dist/maglevc.jvm-options -cp $target/maglevc.jar dev.vppmaglev.cli.Main"
   "bin/maglevc (JVM options + AOT cache)|$top/bin/maglevc"
 )
+if [ -n "${BEFORE_JAR:-}" ]; then
+  variants=("before (BEFORE_JAR, original launcher)|$java --enable-native-access=ALL-UNNAMED -jar $BEFORE_JAR" "${variants[@]}")
+fi
 declare -A wall cpu
 TIMEFORMAT="%3R %3U %3S"
 for _ in $(seq "$n"); do
@@ -43,6 +48,6 @@ stats() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {printf "median %
 echo "maglevc show frontends, $n runs each, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for v in "${variants[@]}"; do
   name=${v%%|*}
-  printf '  %-42s wall %s  cpu median %s ms\n' "$name" "$(echo "${wall[$name]}" | stats)" \
+  printf '  %-44s wall %s  cpu median %s ms\n' "$name" "$(echo "${wall[$name]}" | stats)" \
     "$(echo "${cpu[$name]}" | tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
 done

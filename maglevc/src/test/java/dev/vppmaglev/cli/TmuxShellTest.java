@@ -35,7 +35,7 @@ class TmuxShellTest {
     void start() throws Exception {
         server = FakeServer.tcp(new FakeMaglev(Cli.NOW));
         tmux("new-session", "-d", "-s", "t", "-x", "150", "-y", "60",
-                "env -i PATH=/usr/bin:/bin HOME=" + home + " TERM=xterm-256color bash --norc --noprofile");
+                "env -i PATH=/usr/bin:/bin HOME=" + home + " HISTFILE=/dev/null TERM=xterm-256color bash --norc --noprofile");
         tmux("send-keys", "-t", "t", "PS1='bash$ '; clear", "Enter");
         awaitScreen(s -> s.contains("bash$"));
         Path run = home.resolve("maglevc.sh");
