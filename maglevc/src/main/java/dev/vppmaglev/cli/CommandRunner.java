@@ -247,8 +247,9 @@ final class CommandRunner {
     }
 
     /**
-     * Streams events until {@code num <n>} of them were printed, the daemon ends the stream, or
-     * the operator stops it ({@link WatchStopper}). Each event is flushed as it arrives.
+     * Streams events until {@code num <n>} of them were printed, the daemon ends the stream, the
+     * output is closed (a pipe whose reader exited), or the operator stops it
+     * ({@link WatchStopper}). Each event is flushed as it arrives.
      */
     private int watch(CommandTree.Parsed p) {
         WatchRequest request = WatchRequest.newBuilder()
@@ -272,6 +273,9 @@ final class CommandRunner {
                     Event e = events.next();
                     out.print(json ? print(Json.LINE, e) + "\n" : render.event(e));
                     out.flush();
+                    if (out.checkError()) {
+                        return; // the reader went away (maglevc watch events | head -3)
+                    }
                     printed++;
                 }
             });

@@ -3,7 +3,6 @@ package dev.vppmaglev.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,15 @@ public final class Main {
 
     public static void main(String[] args) {
         tuneForAShortLivedClient();
-        int status = run(args, Env.system());
+        int status;
+        try {
+            status = run(args, Env.system());
+        } catch (RuntimeException | Error e) {
+            // A bug, not an operator's mistake; still one line, never a stack trace.
+            System.out.flush();
+            System.err.println("maglevc: internal error: " + e);
+            status = ExitStatus.SERVER_ERROR;
+        }
         System.out.flush();
         System.exit(status);
     }
@@ -64,8 +71,9 @@ public final class Main {
      * @return the exit status
      */
     static int run(String[] args, Env env) {
-        PrintWriter out = new PrintWriter(new OutputStreamWriter(env.out(), StandardCharsets.UTF_8), false);
-        PrintWriter err = new PrintWriter(new OutputStreamWriter(env.err(), StandardCharsets.UTF_8), true);
+        // PrintWriter(OutputStream, ...) so checkError() also sees the PrintStream's write errors.
+        PrintWriter out = new PrintWriter(env.out(), false, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(env.err(), true, StandardCharsets.UTF_8);
         Options options;
         ServerAddress address;
         try {

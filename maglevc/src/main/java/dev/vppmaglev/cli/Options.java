@@ -65,7 +65,7 @@ record Options(Optional<String> server, Optional<Boolean> color, boolean json, b
                 flag = flag.substring(0, eq);
             }
             switch (flag) {
-                case "server", "s" -> {
+                case "server" -> {
                     if (value == null) {
                         if (i + 1 >= args.size()) {
                             throw new CommandLineException("flag --server needs an address, e.g. --server localhost:9090");
@@ -74,8 +74,7 @@ record Options(Optional<String> server, Optional<Boolean> color, boolean json, b
                     }
                     server = Optional.of(value);
                 }
-                case "color", "colour" -> color = Optional.of(value == null || bool(value, "--color"));
-                case "no-color" -> color = Optional.of(false);
+                case "color" -> color = Optional.of(value == null || bool(value, "--color"));
                 case "json" -> json = value == null || bool(value, "--json");
                 case "h", "help" -> help = true;
                 case "version" -> version = true;
@@ -111,7 +110,7 @@ record Options(Optional<String> server, Optional<Boolean> color, boolean json, b
                 continue;
             }
             if (a.startsWith("-") && !last) {
-                if ((a.equals("--server") || a.equals("-server") || a.equals("-s")) && i + 1 < args.size() - 1) {
+                if ((a.equals("--server") || a.equals("-server")) && i + 1 < args.size() - 1) {
                     i++;
                 }
                 continue;

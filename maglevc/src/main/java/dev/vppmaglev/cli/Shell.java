@@ -36,6 +36,13 @@ import org.jline.utils.NonBlockingReader;
  * SIGTERM).
  */
 final class Shell {
+    /**
+     * JLine reports problems (e.g. a history file it cannot append to) through
+     * java.util.logging with stack traces; the shell reports what matters itself, as one line.
+     * A strong reference: java.util.logging keeps loggers weakly.
+     */
+    private static final java.util.logging.Logger JLINE_LOG = java.util.logging.Logger.getLogger("org.jline");
+
     /** How long completion names are reused within one line. */
     static final Duration NAMES_TTL = Duration.ofSeconds(10);
     static final String HELP_WIDGET = "maglev-help";
@@ -73,6 +80,7 @@ final class Shell {
 
     /** Runs the shell on the process's terminal and restores it however the shell ends. */
     static int runOnSystemTerminal(Connection connection, Style style, boolean json, Env env) {
+        JLINE_LOG.setLevel(java.util.logging.Level.OFF);
         // The exec provider (stty): the ffm one needs native access, which maglevc does not
         // enable because Netty then costs one-shot start-up time (docs/performance.md).
         try (Terminal terminal = TerminalBuilder.builder()

@@ -76,7 +76,7 @@ class OneShotTest {
 
     @Test
     void badFlagIsStatus2WithUsageHint() {
-        Cli.Result r = Cli.oneShot(server, "--colour=maybe", "show", "version");
+        Cli.Result r = Cli.oneShot(server, "--color=maybe", "show", "version");
         assertThat(r.status()).isEqualTo(ExitStatus.USAGE);
         assertThat(r.err()).startsWith("bad value \"maybe\" for --color; expected true or false\nusage: maglevc ");
         assertThat(Cli.oneShot(server, "--frobnicate").err()).startsWith("unknown flag \"--frobnicate\"");

@@ -112,6 +112,24 @@ class ProcessTest {
     }
 
     @Test
+    void watchEventsEndsWhenItsReaderGoesAway() throws Exception {
+        Process p = Processes.start(Processes.maglevc("--server", server.address(), "watch", "events"));
+        Processes.Drain err = new Processes.Drain(p.getErrorStream());
+        java.io.InputStream out = p.getInputStream();
+        byte[] first = new byte[16];
+        assertThat(out.read(first)).isPositive();
+        await().atMost(TIMEOUT).until(() -> server.service.watchers() == 1);
+        out.close(); // as `maglevc watch events | head -1` once head has exited
+        server.service.emit(dev.vppmaglev.proto.Event.newBuilder().setTimeNs(1).setFrontend(
+                dev.vppmaglev.proto.FrontendEvent.newBuilder().setName("web")).build());
+        assertThat(p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("exits once a write fails").isTrue();
+        err.thread.join();
+        assertThat(p.exitValue()).isZero();
+        assertThat(err.text()).isEmpty();
+        await().atMost(TIMEOUT).until(() -> server.service.watchers() == 0);
+    }
+
+    @Test
     void watchEventsNumEndsByItselfWithStatus0() {
         Processes.Result r = maglevc("", "--server", server.address(), "watch", "events", "frontend", "num", "3");
         assertThat(r.status()).isZero();
