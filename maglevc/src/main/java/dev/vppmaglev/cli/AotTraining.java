@@ -76,7 +76,8 @@ final class AotTraining {
             String address = ready.substring("listening ".length());
             List<String> commands = List.of("show frontends", "show backends", "show frontend web",
                     "show backend nginx0", "show backend nope", "sh fronted", "show vpp info", "show vpp lb state",
-                    "show vpp lb counters", "show version", "watch events num 2", "--json show frontends");
+                    "show vpp lb counters", "show version", "watch events num 2", "--json show frontends",
+                    "--complete show backend ng", "--complete sh");
             for (int round = 0; round < 2; round++) {
                 for (String command : commands) {
                     String[] words = ("--server " + address + " " + command).split(" ");

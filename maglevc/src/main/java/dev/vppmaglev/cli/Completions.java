@@ -60,25 +60,22 @@ final class Completions {
                 }
                 continue;
             }
-            switch (node.slot().type()) {
-                case SlotType.Choice choice -> {
-                    for (String value : choice.values()) {
-                        if (value.startsWith(lower)) {
-                            out.add(new Candidate(value, node.help()));
-                        }
+            // if/instanceof, not a pattern switch: --complete (bash) is a one-shot start-up too.
+            SlotType type = node.slot().type();
+            if (type instanceof SlotType.Choice choice) {
+                for (String value : choice.values()) {
+                    if (value.startsWith(lower)) {
+                        out.add(new Candidate(value, node.help()));
                     }
                 }
-                case SlotType.Name name -> {
-                    for (NameSource.Name n : names.names(name.kind(), position.args())) {
-                        if (n.value().startsWith(partial)) {
-                            out.add(new Candidate(n.value(), n.description()));
-                        }
+            } else if (type instanceof SlotType.Name name) {
+                for (NameSource.Name n : names.names(name.kind(), position.args())) {
+                    if (n.value().startsWith(partial)) {
+                        out.add(new Candidate(n.value(), n.description()));
                     }
-                }
-                case SlotType.Number number -> {
-                    // nothing to offer: ? shows the range
                 }
             }
+            // SlotType.Number: nothing to offer; ? shows the range
         }
         return out;
     }

@@ -3,7 +3,6 @@ package dev.vppmaglev.cli;
 import dev.vppmaglev.proto.BackendEvent;
 import dev.vppmaglev.proto.BackendInfo;
 import dev.vppmaglev.proto.BackendState;
-import dev.vppmaglev.proto.CheckConfigResponse;
 import dev.vppmaglev.proto.Event;
 import dev.vppmaglev.proto.FrontendEvent;
 import dev.vppmaglev.proto.FrontendInfo;
@@ -482,11 +481,10 @@ final class Render {
                 + (r.getPrevious().isEmpty() ? "" : " (was " + r.getPrevious() + ")") + "\n";
     }
 
-    /** The error lines of a failed config check or reload, without the final verdict. */
-    static List<String> configErrors(CheckConfigResponse r) {
-        return configErrors(r.getParseError(), r.getSemanticError());
-    }
-
+    /**
+     * The error lines of a failed config check or reload ("file:line:col: rule: message", one
+     * per line), parse errors first, without the final verdict.
+     */
     static List<String> configErrors(String parseError, String semanticError) {
         List<String> out = new ArrayList<>();
         for (String block : List.of(parseError, semanticError)) {
