@@ -69,44 +69,6 @@ final class IpLiteral {
 
     /** The address as operators write it ({@code 2001:db8::1}, not Java's long form). */
     static String format(InetAddress a) {
-        if (a instanceof Inet4Address) {
-            return a.getHostAddress();
-        }
-        byte[] b = a.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        // RFC 5952: compress the longest run (>= 2) of zero groups, the first one on a tie.
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                s.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
-                s.append(':');
-            }
-            s.append(Integer.toHexString(groups[i]));
-        }
-        return s.toString();
+        return IpText.format(a);
     }
 }

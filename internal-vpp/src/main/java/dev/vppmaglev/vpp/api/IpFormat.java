@@ -1,5 +1,6 @@
 package dev.vppmaglev.vpp.api;
 
+import dev.vppmaglev.config.IpText;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -15,49 +16,9 @@ import java.net.UnknownHostException;
 public final class IpFormat {
     private IpFormat() {}
 
-    /** VPP's text for {@code a}. */
+    /** VPP's text for {@code a} (the same rule as {@link IpText#format}). */
     public static String format(InetAddress a) {
-        byte[] b = a.getAddress();
-        if (b.length == 4) {
-            return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
-        }
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen && j - i > 1) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder(39);
-        boolean lastDoubleColon = false;
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                lastDoubleColon = true;
-            } else {
-                if (!(lastDoubleColon || i == 0)) {
-                    sb.append(':');
-                }
-                sb.append(Integer.toHexString(g[i]));
-                lastDoubleColon = false;
-            }
-        }
-        return sb.toString();
+        return IpText.format(a);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.vppmaglev.daemon.grpc;
 import dev.vppmaglev.config.Frontend;
 import dev.vppmaglev.config.HealthCheck;
 import dev.vppmaglev.config.HttpParams;
+import dev.vppmaglev.config.IpText;
 import dev.vppmaglev.config.Pool;
 import dev.vppmaglev.config.TcpParams;
 import dev.vppmaglev.health.BackendState;
@@ -56,9 +57,7 @@ public final class ProtoMapper {
         if (a == null) {
             return "";
         }
-        String s = a.getHostAddress();
-        int pct = s.indexOf('%');
-        return pct < 0 ? s : s.substring(0, pct);
+        return IpText.format(a);
     }
 
     static long nanos(Instant t) {
