@@ -154,17 +154,20 @@ final class Programs {
         }
 
         /** SIGTERM, then waits; returns the exit status. */
-        int stop() throws InterruptedException {
-            process.destroy();
+        int stop() throws InterruptedException, IOException {
+            // Not Process.destroy(): it also closes our ends of the pipes, losing the last lines.
+            signal("TERM");
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("maglevd did not stop on SIGTERM");
             }
+            out.join(); // the last lines may still be in the pipe
+            err.join();
             return process.exitValue();
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() throws InterruptedException, IOException {
             if (process.isAlive()) {
                 stop();
             }

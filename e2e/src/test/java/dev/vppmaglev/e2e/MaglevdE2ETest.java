@@ -1,0 +1,162 @@
+package dev.vppmaglev.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 2's end-to-end walk: bin/maglevd as a process on a temp config with real loopback HTTP
+ * backends, read with bin/maglevc as a process; a backend stops and the transition shows in
+ * {@code watch events}, {@code show backends} and {@code /metrics}; the file is edited and SIGHUP
+ * makes maglevd probe the new backend while the unchanged one keeps its state and history.
+ */
+class MaglevdE2ETest {
+    @TempDir
+    Path dir;
+
+    private static String config(int port, boolean withC) {
+        return """
+                maglev:
+                  healthchecks:
+                    web:
+                      type: http
+                      port: %d
+                      interval: 300ms
+                      fast-interval: 100ms
+                      down-interval: 300ms
+                      timeout: 500ms
+                      rise: 2
+                      fall: 2
+                      params: { path: /healthz }
+                  backends:
+                    a: { address: 127.0.0.2, healthcheck: web }
+                    b: { address: 127.0.0.3, healthcheck: web }
+                %s  frontends:
+                    site:
+                      address: 192.0.2.10
+                      protocol: tcp
+                      port: 80
+                      pools:
+                        - name: main
+                          backends: { a: {}, b: { weight: 50 } }
+                """.formatted(port, withC ? "    c: { address: 127.0.0.4, healthcheck: web }\n" : "");
+    }
+
+    private static String metrics(int port) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.body();
+    }
+
+    /** The {@code lastTransitionNs} of {@code maglevc --json show backend NAME}. */
+    private static String lastTransition(String server, String backend) throws Exception {
+        Programs.Result r = Programs.maglevc(server, "--json", "show", "backend", backend);
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        Matcher m = Pattern.compile("\"lastTransitionNs\": \"(\\d+)\"").matcher(r.stdout());
+        assertThat(m.find()).as(r.stdout()).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void probesReportsTransitionsAndReloadsOnSighup() throws Exception {
+        try (Backends backends = new Backends("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
+            backends.start("127.0.0.2");
+            HttpServer b = backends.start("127.0.0.3");
+            Path cfg = dir.resolve("maglev.yaml");
+            Files.writeString(cfg, config(backends.port, false));
+
+            try (Programs.Maglevd d = new Programs.Maglevd(List.of("--config", cfg.toString(),
+                    "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--vpp-api-addr", ""))) {
+                d.awaitStarted(Duration.ofSeconds(60));
+                String server = d.server();
+
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+                    Programs.Result r = Programs.maglevc(server, "show", "backends");
+                    assertThat(r.exit()).as(r.stderr()).isZero();
+                    assertThat(r.stdout()).containsPattern("(?m)^a\\s+127\\.0\\.0\\.2\\s+up\\s")
+                            .containsPattern("(?m)^b\\s+127\\.0\\.0\\.3\\s+up\\s");
+                });
+                String aSince = lastTransition(server, "a");
+
+                // Watch backend events in a separate maglevc process; stop b.
+                Process watch = new ProcessBuilder(Programs.bin("maglevc").toString(), "--server", server,
+                        "watch", "events", "backend").start();
+                Programs.StreamCollector watched = new Programs.StreamCollector(watch.getInputStream());
+                try {
+                    Thread.sleep(1500); // let the watcher subscribe (JVM start-up)
+                    b.stop(0);
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(watched.text())
+                            .containsPattern("backend b up -> down code=L4CON"));
+                } finally {
+                    watch.destroy();
+                    watch.waitFor();
+                }
+                Programs.Result shown = Programs.maglevc(server, "show", "backends");
+                assertThat(shown.stdout()).containsPattern("(?m)^b\\s+127\\.0\\.0\\.3\\s+down\\s+0/3\\s+web\\s+L4CON");
+                String m = metrics(d.metricsPort);
+                assertThat(m).contains("maglev_backend_state{backend=\"b\"} 2.0")
+                        .contains("maglev_backend_state{backend=\"a\"} 1.0")
+                        .containsPattern("maglev_backend_transitions_total\\{backend=\"b\",from=\"up\",to=\"down\"\\} 1\\.0");
+
+                // The frontend keeps working on a alone.
+                Programs.Result fe = Programs.maglevc(server, "show", "frontends");
+                assertThat(fe.stdout()).containsPattern("(?m)^site\\s+192\\.0\\.2\\.10\\s+tcp\\s+80\\s+up\\s+main\\s+1/2");
+
+                // Edit the file, add c, SIGHUP.
+                backends.start("127.0.0.4");
+                Files.writeString(cfg, config(backends.port, true));
+                d.signal("HUP");
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                        assertThat(Programs.maglevc(server, "show", "backends").stdout())
+                                .containsPattern("(?m)^c\\s+127\\.0\\.0\\.4\\s+up\\s"));
+                assertThat(d.logLines(l -> l.contains("\"msg\":\"config-reload\"") && l.contains("\"trigger\":\"sighup\"")))
+                        .as(d.out.text()).hasSize(1);
+                // a's check did not change: same state, same last transition, no restart.
+                assertThat(lastTransition(server, "a")).isEqualTo(aSince);
+                Programs.Result a = Programs.maglevc(server, "show", "backend", "a");
+                assertThat(a.stdout()).containsPattern("(?m)^state\\s+up").doesNotContain("restarted");
+
+                assertThat(d.stop()).isZero();
+                assertThat(d.logLines(l -> l.contains("\"msg\":\"stopped\""))).as(d.out.text() + d.err.text()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void aBadReloadKeepsTheRunningConfigAndSaysWhy() throws Exception {
+        try (Backends backends = new Backends("127.0.0.2", "127.0.0.3")) {
+            backends.start("127.0.0.2");
+            backends.start("127.0.0.3");
+            Path cfg = dir.resolve("maglev.yaml");
+            Files.writeString(cfg, config(backends.port, false));
+            try (Programs.Maglevd d = new Programs.Maglevd(List.of("--config", cfg.toString(),
+                    "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "", "--vpp-api-addr", ""))) {
+                d.awaitStarted(Duration.ofSeconds(60));
+                Files.writeString(cfg, config(backends.port, false).replace("weight: 50", "weight: 500"));
+                Programs.Result r = Programs.maglevc(d.server(), "config", "reload");
+                assertThat(r.exit()).isEqualTo(1);
+                assertThat(r.stdout() + r.stderr()).contains("maglev.yaml:").contains("weight-range")
+                        .contains("500");
+                d.signal("HUP");
+                await().atMost(Duration.ofSeconds(10)).until(() ->
+                        d.logLines(l -> l.contains("config-reload-failed") && l.contains("sighup")).size() == 1);
+                Programs.Result fe = Programs.maglevc(d.server(), "show", "frontend", "site");
+                assertThat(fe.stdout()).containsPattern("b\\s+weight\\s+50");
+            }
+        }
+    }
+}
