@@ -384,10 +384,10 @@ public final class VppApiClient implements AutoCloseable {
         try {
             while (open.get()) {
                 Outgoing first = outbound.take();
+                batch.add(first); // before waiting for a slot: a shutdown meanwhile must fail it
                 if (first.usesSlot) {
                     window.acquire();
                 }
-                batch.add(first);
                 // whatever else is queued and fits the window goes out in the same write
                 Outgoing next;
                 while (batch.size() < MAX_BATCH && (next = outbound.peek()) != null) {
@@ -425,6 +425,16 @@ public final class VppApiClient implements AutoCloseable {
                 log.atWarn().setMessage("vpp-api-write-failed").addKeyValue("error", e.toString()).log();
             }
             shutdown(new VppConnectionException("write to VPP API socket failed: " + e, e));
+        } finally {
+            // Requests this thread had taken off the queue but not handed to the reader (e.g. it
+            // was waiting for a window slot when the connection dropped) are nobody else's: fail
+            // them, or their callers would wait forever.
+            VppException cause = closedCause();
+            for (Outgoing o : batch) {
+                if (o.pending != null && !written.contains(o)) {
+                    o.pending.fail(cause);
+                }
+            }
         }
     }
 

@@ -303,4 +303,27 @@ class ClientAgainstFakeTest {
         assertThat(events).contains("send show_version ok", "recv show_version_reply ok");
         assertThat(Direction.SEND.label()).isEqualTo("send");
     }
+
+    /**
+     * Regression: a request the writer had taken off the queue while it waited for a window slot
+     * was never failed when the connection dropped, so its caller (the reconciler's sync thread)
+     * waited forever.
+     */
+    @Test
+    void everyRequestFailsWhenTheConnectionDropsWithTheWindowFull() throws Exception {
+        fake(true);
+        VppApiClient c = client(cfg().withWindow(1).withRequestTimeout(Duration.ofSeconds(60)));
+        fake.setReplyDelay(Duration.ofSeconds(30)); // nothing is answered: the window stays full
+        List<CompletableFuture<ControlPingReply>> calls = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            calls.add(c.call(Api.CONTROL_PING, Empty.INSTANCE));
+        }
+        await().atMost(LONG).until(() -> c.inFlight() == 1);
+        fake.dropConnections();
+        CompletableFuture<Void> all = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
+        assertThatThrownBy(() -> all.get(10, TimeUnit.SECONDS))
+                .as("every call completes (exceptionally) soon after the drop, none hangs")
+                .isInstanceOf(java.util.concurrent.ExecutionException.class);
+        assertThat(calls).allSatisfy(f -> assertThat(f).isCompletedExceptionally());
+    }
 }
