@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,7 +36,6 @@ final class HostileServer implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger maxOpen = new AtomicInteger();
-    private final CountDownLatch closing = new CountDownLatch(1);
 
     private HostileServer(String address, int backlog, Behaviour behaviour) throws IOException {
         listener = new ServerSocket();
@@ -198,15 +196,26 @@ final class HostileServer implements AutoCloseable {
         return accepted.get();
     }
 
-    /** Most connections open at the same time. */
+    /** Most connections open at the same time (held ones count until the peer closes them). */
     int maxOpen() {
         return maxOpen.get();
     }
 
-    /** Keeps {@code s} open, unanswered, until the server closes. */
-    private void hold(Socket s) throws InterruptedException {
+    /**
+     * Keeps {@code s} open and unanswered until the peer gives up (what it sends is swallowed) or
+     * the server closes.
+     */
+    private void hold(Socket s) throws IOException {
         held.add(s);
-        closing.await();
+        try {
+            InputStream in = s.getInputStream();
+            byte[] sink = new byte[4096];
+            while (in.read(sink) >= 0) {
+                // never answered
+            }
+        } finally {
+            held.remove(s);
+        }
     }
 
     static void readRequestHead(Socket s) throws IOException {
@@ -243,7 +252,6 @@ final class HostileServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        closing.countDown();
         listener.close();
         for (Socket s : held) {
             closeQuietly(s);
