@@ -108,11 +108,12 @@ final class Fields {
     Fields only(Set<String> allowed, List<String> inOrder) {
         for (Entry e : entries.values()) {
             if (!allowed.contains(e.key())) {
-                String hint = closest(e.key(), inOrder);
-                nodes.problems().add(Rule.UNKNOWN_KEY, e.keyMark(),
-                        (path.isEmpty() ? "" : path + ": ") + "unknown key \"" + e.key() + "\""
-                                + (hint == null ? "" : " (did you mean \"" + hint + "\"?)")
-                                + "; allowed: " + String.join(", ", inOrder));
+                nodes.problems().add(Rule.UNKNOWN_KEY, e.keyMark(), () -> {
+                    String hint = closest(e.key(), inOrder);
+                    return (path.isEmpty() ? "" : path + ": ") + "unknown key \"" + e.key() + "\""
+                            + (hint == null ? "" : " (did you mean \"" + hint + "\"?)")
+                            + "; allowed: " + String.join(", ", inOrder);
+                });
             }
         }
         return this;

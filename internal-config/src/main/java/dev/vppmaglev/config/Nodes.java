@@ -33,6 +33,12 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class Nodes {
     /** Nodes visited before the walk gives up (aliases can make a small file a large tree). */
     static final int MAX_NODES_VISITED = 2_000_000;
+    /**
+     * Longest text value, in characters. Every string in the schema (a description, a path, a
+     * regex, a tcp {@code send}) is far shorter; a longer one is an accident, and would make the
+     * API's replies larger than its clients accept (gRPC's 4 MiB message limit).
+     */
+    static final int MAX_TEXT_LENGTH = 4096;
     /** Depth of nested merge keys ({@code <<}) followed. */
     private static final int MAX_MERGE_DEPTH = 8;
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
@@ -183,11 +189,21 @@ final class Nodes {
 
     // ---- scalars
 
-    /** Any scalar as text (numbers and booleans as written); {@code null} on a list or map. */
+    /**
+     * Any scalar as text (numbers and booleans as written); {@code null} on a list or map, or on
+     * text longer than {@link #MAX_TEXT_LENGTH} ({@code yaml-limit}).
+     */
     String string(Node node, String path) {
         visit();
         if (node instanceof ScalarNode s && standardTag(s)) {
-            return s.getValue();
+            String v = s.getValue();
+            if (v.length() > MAX_TEXT_LENGTH && v.codePointCount(0, v.length()) > MAX_TEXT_LENGTH) {
+                problems.add(Rule.YAML_LIMIT, node.getStartMark(), label(path) + "text of "
+                        + v.codePointCount(0, v.length()) + " characters; values are at most "
+                        + MAX_TEXT_LENGTH + " characters");
+                return null;
+            }
+            return v;
         }
         problems.add(Rule.WRONG_TYPE, node.getStartMark(),
                 label(path) + "expected a string, got " + describeTagged(node));

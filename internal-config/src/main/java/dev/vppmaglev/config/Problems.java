@@ -3,6 +3,7 @@ package dev.vppmaglev.config;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 import org.yaml.snakeyaml.error.Mark;
 
 /**
@@ -45,8 +46,25 @@ final class Problems {
         ConfigError e = new ConfigError(file, line, column, rule.id(), message);
         boolean isParse = rule.kind() == ConfigException.Kind.PARSE;
         List<ConfigError> list = isParse ? parse : semantic;
-        if (list.size() < MAX_KEPT) {
+        // A limit is always kept: it says the walk stopped early, whatever came before it.
+        if (list.size() < MAX_KEPT || rule == Rule.YAML_LIMIT) {
             list.add(e);
+        } else if (isParse) {
+            parseDropped++;
+        } else {
+            semanticDropped++;
+        }
+    }
+
+    /**
+     * {@link #add(Rule, Mark, String)} for messages that cost something to build (hints, lists
+     * of allowed keys): past {@link #MAX_KEPT} errors the message is not built, the error only
+     * counted. Hostile files can hold millions of the same error.
+     */
+    void add(Rule rule, Mark at, Supplier<String> message) {
+        boolean isParse = rule.kind() == ConfigException.Kind.PARSE;
+        if ((isParse ? parse : semantic).size() < MAX_KEPT) {
+            add(rule, at, message.get());
         } else if (isParse) {
             parseDropped++;
         } else {

@@ -36,6 +36,12 @@ final class YamlSource {
     static final int MAX_NESTING_DEPTH = 32;
     /** Most aliases (*name) that point at a list or a map. */
     static final int MAX_ALIASES_FOR_COLLECTIONS = 50;
+    /**
+     * Longest run of characters without a space, tab or line break. No value of the schema comes
+     * near it (text values stop at 4,096 characters), and SnakeYAML's reader scans one long run in
+     * time quadratic in its length (a 4 Mi character word took 2 s, 8 Mi would take ~10 s).
+     */
+    static final int MAX_WORD_LENGTH = 64 * 1024;
 
     private YamlSource() {}
 
@@ -82,6 +88,13 @@ final class YamlSource {
                 && text.codePointCount(0, text.length()) > MAX_CODE_POINTS) {
             problems.add(Rule.YAML_LIMIT, 0, 0, "document has more than " + MAX_CODE_POINTS
                     + " characters; a maglev config is far smaller (is this the right file?)");
+            return null;
+        }
+        int word = longWord(text);
+        if (word >= 0) {
+            int[] lc = lineColumn(text, text.codePointCount(0, word));
+            problems.add(Rule.YAML_LIMIT, lc[0], lc[1], "a word of more than " + MAX_WORD_LENGTH
+                    + " characters without a space or line break; no value is that long (is this the right file?)");
             return null;
         }
         LoaderOptions options = new LoaderOptions();
@@ -172,6 +185,30 @@ final class YamlSource {
             }
             return e;
         }
+    }
+
+    /**
+     * Where the first word longer than {@link #MAX_WORD_LENGTH} chars starts, or -1. A word is a
+     * run without a space, tab or line break; a run of nothing but flow indicators ({@code [ ] {
+     * } ,}) is not one (the scanner takes those one at a time; deep nesting is its own limit).
+     */
+    private static int longWord(String text) {
+        int run = 0;
+        boolean word = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                run = 0;
+                word = false;
+                continue;
+            }
+            run++;
+            word |= "[]{},".indexOf(c) < 0;
+            if (word && run > MAX_WORD_LENGTH) {
+                return i - run + 1;
+            }
+        }
+        return -1;
     }
 
     /** 1-based line and column of the code point at {@code index} in {@code text}. */

@@ -35,8 +35,13 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs maglevd; returns the exit status. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /**
+     * Runs maglevd with {@code args}, printing to {@code out} and {@code err}; returns the exit
+     * status ({@code --check}: 0 valid, 1 parse error, 2 semantic error; 64 bad flags; 1 cannot
+     * start). Without {@code --check}, {@code --help} or {@code --version} it runs the daemon until
+     * SIGTERM/SIGINT. Public for tests that run many checks in one JVM.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         Flags flags = new Flags();
         CommandLine cl = new CommandLine(flags);
         try {
