@@ -583,7 +583,7 @@ public final class Checker implements AutoCloseable {
             Instant now = clock.instant();
             w.lastResult = r;
             w.lastProbeAt = now;
-            w.counter = w.counter.record(r.ok());
+            w.counter = w.counter.record(r.ok(), w.state);
             emit(l -> l.onProbe(w.name, check, r));
             BackendState next = w.counter.probedState();
             if (w.epoch == epoch && next != w.state) {

@@ -10,21 +10,20 @@ import dev.vppmaglev.config.HealthCheck;
  * <ul>
  *   <li>Healthy iff {@code value >= rise}.</li>
  *   <li>A passed probe adds 1 (at most {@code max}); a failed probe subtracts 1 (at least 0).</li>
- *   <li>From fully up ({@code max}) it takes {@code fall} consecutive failures to go down; from
- *       fully down (0) it takes {@code rise} passes to come up; alternating results near the top
- *       stay inside the up band without flapping.</li>
+ *   <li>When a result changes the state the counter jumps to the far end, as HAProxy's
+ *       {@code check.c} does: coming up sets {@code max}, going down sets 0. So a backend that
+ *       just came up needs {@code fall} consecutive failures to go down, and one that just went
+ *       down needs {@code rise} passes to come back: the state never changes faster than rise
+ *       and fall allow, even when results alternate right at the threshold. Mixed results inside
+ *       a band (degraded) only move the counter.</li>
  *   <li>Entering {@link BackendState#UNKNOWN} (new backend, changed check, resume, enable) presets
- *       {@code value = rise - 1} ({@link #expedited}): the first probe decides, one pass gives
- *       {@code rise} (up), one failure gives {@code max(rise - 2, 0)} (down at once).</li>
+ *       {@code value = rise - 1} ({@link #expedited}): the first probe decides; one pass is up
+ *       ({@code max}), one failure is down at once (0).</li>
  * </ul>
  *
- * <p>Decision on "failure while unknown" (the reference is silent on the counter value): there is
- * no special case. The same "fail subtracts 1" rule applies, so the counter lands on
- * {@code max(rise - 2, 0)}, just below the band a backend falling from up lands on
- * ({@code rise - 1}). Coming back then takes {@code min(rise, 2)} passes, the same kind of short
- * way back as any backend that has only just dropped below {@code rise}; a backend that keeps
- * failing sinks to 0 and then needs the full {@code rise} passes. One rule, one place, and the
- * counter alone decides the state.
+ * <p>Why the jump (the reference text describes only ±1): without it a backend whose results
+ * alternate at the threshold ({@code rise - 1} ↔ {@code rise}) would change state on every probe,
+ * which the hysteresis exists to prevent.
  *
  * @param rise  passes needed from 0 to up, >= 1
  * @param fall  failures needed from max to down, >= 1
@@ -60,10 +59,24 @@ public record HealthCounter(int rise, int fall, int value) {
         return value >= rise;
     }
 
-    /** The counter after one probe result. */
-    public HealthCounter record(boolean passed) {
+    /**
+     * The counter after one probe result of a backend in {@code current} state ({@code UNKNOWN},
+     * {@code UP} or {@code DOWN}): ±1, then a jump to {@code max} when it enters the up band from
+     * outside it, or to 0 when it leaves UP or UNKNOWN for the down band.
+     */
+    public HealthCounter record(boolean passed, BackendState current) {
         int next = passed ? Math.min(value + 1, max()) : Math.max(value - 1, 0);
+        if (next >= rise && current != BackendState.UP) {
+            next = max();
+        } else if (next < rise && current != BackendState.DOWN) {
+            next = 0;
+        }
         return next == value ? this : new HealthCounter(rise, fall, next);
+    }
+
+    /** {@link #record(boolean, BackendState)} for a backend in the state this counter stands for. */
+    public HealthCounter record(boolean passed) {
+        return record(passed, probedState());
     }
 
     /** The probed state this counter stands for: {@link BackendState#UP} if healthy, else {@link BackendState#DOWN}. */

@@ -96,7 +96,7 @@ class CheckerTest {
                     "probe b L7OK", "backend b unknown->up L7OK", "frontend api unknown->up",
                     "probe c L7OK", "backend c unknown->up L7OK");
             BackendStatus a = checker.status("a");
-            assertThat(a.counter()).isEqualTo(2); // expedited: rise-1, one pass
+            assertThat(a.counter()).isEqualTo(4); // expedited rise-1, one pass: up, so the counter jumps to max
             assertThat(a.healthMax()).isEqualTo(4);
             assertThat(a.lastResult()).isEqualTo(ScriptedProber.PASS);
             assertThat(a.lastProbeAt()).isEqualTo(start.plusMillis(500));
@@ -118,13 +118,13 @@ class CheckerTest {
 
         @Test
         void fallTakesFallFailuresAndIntervalsFollowTheCounter() {
-            startAllUp(); // a at counter 2 at t=0.5
-            time.advance(Duration.ofMillis(2500)); // t=3.0: passes at 1.5 (3) and 2.5 (4, max)
+            startAllUp(); // a up at t=0.5, counter at max (4): the normal interval
+            time.advance(Duration.ofMillis(2500)); // t=3.0: a pass at 2.5 (4)
             assertThat(checker.status("a").counter()).isEqualTo(4);
             prober.healthy("10.0.0.1", false);
             time.advance(Duration.ofSeconds(10)); // to t=13
-            // 4.5 (3), 5.5 (2), 6.5 (1: down), 7.5 (0), then the down interval: 12.5
-            assertThat(prober.callTimes("10.0.0.1", start)).containsExactly(0.5, 1.5, 2.5, 4.5, 5.5, 6.5, 7.5, 12.5);
+            // 4.5 (3), 5.5 (2), 6.5 (1: down, jumps to 0), then the down interval: 11.5
+            assertThat(prober.callTimes("10.0.0.1", start)).containsExactly(0.5, 2.5, 4.5, 5.5, 6.5, 11.5);
             BackendStatus a = checker.status("a");
             assertThat(a.state()).isEqualTo(BackendState.DOWN);
             assertThat(a.counter()).isZero();
@@ -132,9 +132,9 @@ class CheckerTest {
             assertThat(events.transitions()).containsExactly("backend a up->down L4CON"); // web keeps b: still up
 
             prober.healthy("10.0.0.1", true); // back: rise passes from 0, at the fast interval once off 0
-            time.advance(Duration.ofSeconds(10)); // 17.5 (1), 18.5 (2: up), 19.5 (3), 20.5 (4), then every 2 s
-            assertThat(prober.callTimes("10.0.0.1", start)).endsWith(12.5, 17.5, 18.5, 19.5, 20.5, 22.5);
-            assertThat(checker.status("a").lastTransitionAt()).isEqualTo(start.plusMillis(18500));
+            time.advance(Duration.ofSeconds(10)); // 16.5 (1), 17.5 (2: up, jumps to 4), then every 2 s
+            assertThat(prober.callTimes("10.0.0.1", start)).endsWith(11.5, 16.5, 17.5, 19.5, 21.5);
+            assertThat(checker.status("a").lastTransitionAt()).isEqualTo(start.plusMillis(17500));
         }
 
         @Test
@@ -187,8 +187,8 @@ class CheckerTest {
             checker.apply(c);
             assertThat(time.pending()).isEqualTo(1);
             time.advance(Duration.ofSeconds(10));
-            // 0.5, 1.5, 2.5, then every 2 s: 4.5, 6.5, 8.5
-            assertThat(prober.callTimes("10.0.0.9", start)).containsExactly(0.5, 1.5, 2.5, 4.5, 6.5, 8.5);
+            // 0.5 (up, counter at max), then every 2 s: 2.5, 4.5, 6.5, 8.5
+            assertThat(prober.callTimes("10.0.0.9", start)).containsExactly(0.5, 2.5, 4.5, 6.5, 8.5);
             assertThat(checker.status("shared").frontends()).containsExactly("f1", "f2", "f3");
             assertThat(events.transitions()).containsExactly("config", "backend shared unknown->up L7OK",
                     "frontend f1 unknown->up", "frontend f2 unknown->up", "frontend f3 unknown->up");
@@ -200,7 +200,7 @@ class CheckerTest {
             checker.apply(base());
             time.advance(Duration.ofSeconds(10));
             assertThat(prober.callsTo("10.0.0.1")).hasSize(1); // still in flight
-            assertThat(prober.callsTo("10.0.0.2")).hasSize(6);
+            assertThat(prober.callsTo("10.0.0.2")).hasSize(5); // 0.5, 2.5, 4.5, 6.5, 8.5
             assertThat(checker.state("a")).isEqualTo(BackendState.UNKNOWN);
             prober.callsTo("10.0.0.1").getFirst().future().complete(ScriptedProber.PASS);
             assertThat(checker.state("a")).isEqualTo(BackendState.UP);
@@ -335,7 +335,7 @@ class CheckerTest {
         void lateResultsAreIgnored() {
             startAllUp();
             prober.hold("10.0.0.1", true);
-            time.advance(Duration.ofSeconds(1)); // a's probe at 1.5 is in flight
+            time.advance(Duration.ofSeconds(2)); // a's probe at 2.5 is in flight
             ScriptedProber.Call inFlight = prober.callsTo("10.0.0.1").getLast();
             assertThat(inFlight.future()).isNotDone();
             checker.pause("a");
@@ -346,8 +346,9 @@ class CheckerTest {
 
             // pause + resume: the old probe's epoch is gone even though the state probes again
             prober.hold("10.0.0.2", true);
-            time.advance(Duration.ofSeconds(1));
+            time.advance(Duration.ofSeconds(2)); // b's probe at 4.5 is in flight
             ScriptedProber.Call old = prober.callsTo("10.0.0.2").getLast();
+            assertThat(old.future()).isNotDone();
             checker.pause("b");
             checker.resume("b");
             events.drain();

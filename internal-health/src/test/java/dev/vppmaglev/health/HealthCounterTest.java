@@ -18,40 +18,46 @@ class HealthCounterTest {
     @ParameterizedTest(name = "rise={0} fall={1} start={2} {3} -> {4} / {5}")
     @CsvSource(delimiter = '|', textBlock = """
             # rise | fall | start | probes     | counters          | states
-            # expedited unknown: one pass is up, one failure is down at once
-              2    | 3    | u     | P          | 2                 | U
+            # expedited unknown: one pass is up (counter max), one failure is down at once (0)
+              2    | 3    | u     | P          | 4                 | U
               2    | 3    | u     | F          | 0                 | D
               1    | 1    | u     | P          | 1                 | U
               1    | 1    | u     | F          | 0                 | D
-              3    | 2    | u     | P          | 3                 | U
-            # failure in unknown: counter max(rise-2,0), back up after min(rise,2) passes
-              3    | 2    | u     | FPP        | 1,2,3             | D,D,U
-              4    | 3    | u     | FPP        | 2,3,4             | D,D,U
-              2    | 3    | u     | FPP        | 0,1,2             | D,D,U
+              3    | 2    | u     | P          | 4                 | U
+            # failure in unknown: down at 0, back up after rise passes
+              3    | 2    | u     | FPPP       | 0,1,2,4           | D,D,D,U
+              4    | 3    | u     | FPPPP      | 0,1,2,3,6         | D,D,D,D,U
+              2    | 3    | u     | FPP        | 0,1,4             | D,D,U
             # from fully up it takes exactly fall failures
-              2    | 3    | 4     | FFF        | 3,2,1             | U,U,D
-              3    | 1    | 3     | F          | 2                 | D
+              2    | 3    | 4     | FFF        | 3,2,0             | U,U,D
+              3    | 1    | 3     | F          | 0                 | D
             # from fully down it takes exactly rise passes
-              2    | 3    | 0     | PP         | 1,2               | D,U
-              3    | 2    | 0     | PPP        | 1,2,3             | D,D,U
+              2    | 3    | 0     | PP         | 1,4               | D,U
+              3    | 2    | 0     | PPP        | 1,2,4             | D,D,U
             # saturation at both ends
-              2    | 3    | u     | PPPPP      | 2,3,4,4,4         | U,U,U,U,U
+              2    | 3    | u     | PPPPP      | 4,4,4,4,4         | U,U,U,U,U
               2    | 3    | 0     | FFF        | 0,0,0             | D,D,D
-            # alternating results near the top stay inside the band: no flapping
+            # alternating results inside the up band: no flapping
               2    | 3    | 4     | FPFPFPFP   | 3,4,3,4,3,4,3,4   | U,U,U,U,U,U,U,U
-              3    | 3    | 5     | FFPFFPP    | 4,3,4,3,2,3,4     | U,U,U,U,D,U,U
+              3    | 3    | 5     | FFPFFPP    | 4,3,4,3,0,1,2     | U,U,U,U,D,D,D
+            # alternating right at the threshold does not flap either: after going down it takes
+            # rise passes to come back, after coming up fall failures to go down
+              2    | 2    | 2     | FPFPFP     | 0,1,0,1,0,1       | D,D,D,D,D,D
+              2    | 2    | 1     | PFPFPF     | 3,2,3,2,3,2       | U,U,U,U,U,U
             # alternating near the bottom stays down
               3    | 3    | 0     | PFPFPF     | 1,0,1,0,1,0       | D,D,D,D,D,D
             """)
     void sequences(int rise, int fall, String start, String probes, String counters, String states) {
         HealthCounter c = start.equals("u") ? HealthCounter.expedited(rise, fall)
                 : new HealthCounter(rise, fall, Integer.parseInt(start));
+        BackendState state = start.equals("u") ? BackendState.UNKNOWN : c.probedState();
         List<String> seenCounters = new ArrayList<>();
         List<String> seenStates = new ArrayList<>();
         for (char p : probes.toCharArray()) {
-            c = c.record(p == 'P');
+            c = c.record(p == 'P', state);
+            state = c.probedState();
             seenCounters.add(Integer.toString(c.value()));
-            seenStates.add(c.probedState() == BackendState.UP ? "U" : "D");
+            seenStates.add(state == BackendState.UP ? "U" : "D");
         }
         assertThat(String.join(",", seenCounters)).isEqualTo(counters);
         assertThat(String.join(",", seenStates)).isEqualTo(states);

@@ -184,13 +184,19 @@ class FlapBoundTest {
             assertThat(probes.get(i).ok()).as("%s probe %d ok", who, i).isEqualTo(s.script.get(i).ok);
         }
 
-        // 2. The transitions are exactly the model's (behaviour.md §3.4), and so is the counter.
+        // 2. The transitions are exactly the model's (behaviour.md §3.4 with HAProxy's jump to the
+        //    far end on a state change), and so is the counter.
         List<Step> expected = new ArrayList<>();
         int c = s.rise - 1; // expedited unknown
         BackendState state = BackendState.UNKNOWN;
         for (int i = 0; i < PROBES; i++) {
             Probe p = probes.get(i);
             c = p.ok() ? Math.min(c + 1, s.max()) : Math.max(c - 1, 0);
+            if (c >= s.rise && state != BackendState.UP) {
+                c = s.max();
+            } else if (c < s.rise && state != BackendState.DOWN) {
+                c = 0;
+            }
             assertThat(p.counter()).as("%s counter after probe %d", who, i).isEqualTo(c);
             BackendState next = c >= s.rise ? BackendState.UP : BackendState.DOWN;
             if (next != state) {
@@ -200,7 +206,17 @@ class FlapBoundTest {
         }
         assertThat(steps).as("%s: transitions (probe number, from, to, code)", who).isEqualTo(expected);
 
-        // 3. The rise/fall bounds, measured from the saturated ends of the counter.
+        // 3. Never faster than rise/fall allow: after coming up, at least `fall` probes before going
+        //    down; after going down, at least `rise` probes before coming up.
+        for (int k = 1; k < steps.size(); k++) {
+            Step before = steps.get(k - 1);
+            Step t = steps.get(k);
+            int bound = t.to() == BackendState.DOWN ? s.fall : s.rise;
+            assertThat(t.probe() - before.probe()).as("%s: probes between the transitions at %d and %d",
+                    who, before.probe(), t.probe()).isGreaterThanOrEqualTo(bound);
+        }
+
+        // 4. The rise/fall bounds, measured from the saturated ends of the counter.
         int previous = -1;
         int fallsFromFullyUp = 0;
         int risesFromFullyDown = 0;
