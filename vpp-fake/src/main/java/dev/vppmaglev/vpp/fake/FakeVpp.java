@@ -717,9 +717,13 @@ public final class FakeVpp implements AutoCloseable {
         }
     }
 
-    /** Closes {@code c} and frees its registration (VPP's reaper on EOF); idempotent. */
+    /**
+     * Frees {@code c}'s registration and closes it (VPP's reaper on EOF); idempotent. The
+     * registration goes first, as in VPP where both happen in one step on the main thread: a client
+     * that sees EOF and reconnects at once must get the freed pool index back (golden: every
+     * connection of a run is 0x80000001).
+     */
     private void unregister(Conn c) {
-        c.close();
         synchronized (lock) {
             if (c.registration > 0 && registrations.at(c.registration) == c) {
                 registrations.put(c.registration);
@@ -727,6 +731,7 @@ public final class FakeVpp implements AutoCloseable {
                 log.atInfo().setMessage("fake-vpp-client-gone").addKeyValue("client", c.name).log();
             }
         }
+        c.close();
     }
 
     private void handle(Conn c, ByteBuffer body) throws IOException {
