@@ -37,16 +37,19 @@ final class Connection implements AutoCloseable {
     private static final List<Logger> QUIET = List.of(Logger.getLogger("io.grpc"), Logger.getLogger("io.netty"));
 
     private final ServerAddress address;
+    private final TlsSettings tls;
     private final Duration deadline;
     private EventLoopGroup group;
     private ManagedChannel channel;
 
     /**
      * @param address where maglevd listens
+     * @param tls plaintext, TLS or mutual TLS
      * @param deadline how long each unary call may take (includes connecting)
      */
-    Connection(ServerAddress address, Duration deadline) {
+    Connection(ServerAddress address, TlsSettings tls, Duration deadline) {
         this.address = address;
+        this.tls = tls;
         this.deadline = deadline;
     }
 
@@ -88,10 +91,15 @@ final class Connection implements AutoCloseable {
                 builder = NettyChannelBuilder.forAddress(resolve((ServerAddress.Tcp) address))
                         .channelType(NioSocketChannel.class, InetSocketAddress.class);
             }
+            if (tls.enabled()) {
+                builder.sslContext(sslContext());
+                tls.serverName().ifPresent(builder::overrideAuthority);
+            } else {
+                builder.usePlaintext();
+            }
             group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             channel = builder
                     .eventLoopGroup(group)
-                    .usePlaintext()
                     .directExecutor()
                     .disableRetry()
                     .proxyDetector(target -> null)
@@ -99,6 +107,22 @@ final class Connection implements AutoCloseable {
                     .build();
         }
         return channel;
+    }
+
+    /** The client TLS context; loaded only when TLS is on (start-up of plaintext calls stays lean). */
+    private io.netty.handler.ssl.SslContext sslContext() {
+        try {
+            io.netty.handler.ssl.SslContextBuilder b = io.grpc.netty.GrpcSslContexts.forClient();
+            if (tls.ca().isPresent()) {
+                b.trustManager(tls.ca().get().toFile());
+            }
+            if (tls.cert().isPresent()) {
+                b.keyManager(tls.cert().get().toFile(), tls.key().orElseThrow().toFile());
+            }
+            return b.build();
+        } catch (javax.net.ssl.SSLException | RuntimeException e) {
+            throw new CommandLineException("TLS set-up failed: " + e.getMessage());
+        }
     }
 
     private static InetSocketAddress resolve(ServerAddress.Tcp tcp) {

@@ -76,10 +76,12 @@ public final class Main {
         PrintWriter err = new PrintWriter(env.err(), true, StandardCharsets.UTF_8);
         Options options;
         ServerAddress address;
+        TlsSettings tls;
         try {
             options = Options.parse(Arrays.asList(args));
             String server = options.server().orElse(env.getenv("MAGLEV_SERVER"));
             address = ServerAddress.parse(server == null ? ServerAddress.DEFAULT : server);
+            tls = TlsSettings.of(options.tls(), env::getenv);
         } catch (CommandLineException e) {
             err.println(e.getMessage());
             err.println("usage: " + USAGE_LINE + " (maglevc --help for more)");
@@ -99,7 +101,7 @@ public final class Main {
                 return ExitStatus.OK;
             }
             boolean noColor = env.getenv("NO_COLOR") != null;
-            try (Connection connection = new Connection(address, DEADLINE)) {
+            try (Connection connection = new Connection(address, tls, DEADLINE)) {
                 if (options.complete()) {
                     BashCompletion.complete(options.words(), connection, out);
                     return ExitStatus.OK;
@@ -147,7 +149,7 @@ public final class Main {
         return status;
     }
 
-    static final String USAGE_LINE = "maglevc [--server ADDR] [--color[=BOOL]] [--json] [command...]";
+    static final String USAGE_LINE = "maglevc [--server ADDR] [--tls ...] [--color[=BOOL]] [--json] [command...]";
 
     /** The text of {@code --help}: usage, flags, environment, exit statuses and the command list. */
     static String usage() {
@@ -160,6 +162,14 @@ public final class Main {
                 + "flags:\n"
                 + "  --server ADDR    maglevd's address: host:port, [v6]:port or unix:/path\n"
                 + "                   (default $MAGLEV_SERVER, else " + ServerAddress.DEFAULT + ")\n"
+                + "  --tls[=BOOL]     talk TLS to maglevd (implied by the --tls-* flags; default plaintext)\n"
+                + "  --tls-ca FILE    CA certificates (PEM) that signed maglevd's certificate\n"
+                + "  --tls-cert FILE, --tls-key FILE\n"
+                + "                   client certificate and key (PEM) for mutual TLS\n"
+                + "  --tls-server-name NAME\n"
+                + "                   name to verify in maglevd's certificate (default: the --server host)\n"
+                + "                   (env MAGLEV_TLS, MAGLEV_TLS_CA, MAGLEV_TLS_CERT, MAGLEV_TLS_KEY,\n"
+                + "                   MAGLEV_TLS_SERVER_NAME)\n"
                 + "  --color[=BOOL]   ANSI colour; default on in the shell, off in one-shot mode; never when\n"
                 + "                   stdout is not a terminal or NO_COLOR is set\n"
                 + "  --json           print the daemon's answer as protobuf JSON (one document; watch events:\n"

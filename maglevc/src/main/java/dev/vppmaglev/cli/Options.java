@@ -25,16 +25,38 @@ import java.util.Optional;
  * @param complete {@code --complete}: the rest are the words of a line to complete, the last
  *     one partial (the bash completion calls this)
  * @param words the command words (for {@code --complete}, the words to complete)
+ * @param tls {@code --tls}, {@code --tls-ca}, {@code --tls-cert}, {@code --tls-key},
+ *     {@code --tls-server-name}, as given
  */
 record Options(Optional<String> server, Optional<Boolean> color, boolean json, boolean help, boolean version,
-        boolean bashCompletion, boolean complete, List<String> words) {
+        boolean bashCompletion, boolean complete, List<String> words, TlsFlags tls) {
+
+    /**
+     * The TLS flags as given on the command line (the environment fills the gaps later,
+     * {@link TlsSettings}).
+     *
+     * @param enabled {@code --tls[=BOOL]}
+     * @param ca {@code --tls-ca FILE}: CA certificates (PEM) that sign maglevd's certificate
+     * @param cert {@code --tls-cert FILE}: client certificate (PEM), for mutual TLS
+     * @param key {@code --tls-key FILE}: its private key (PKCS#8 PEM)
+     * @param serverName {@code --tls-server-name NAME}: the name to verify in maglevd's certificate
+     */
+    record TlsFlags(Optional<Boolean> enabled, Optional<String> ca, Optional<String> cert, Optional<String> key,
+            Optional<String> serverName) {
+        static final TlsFlags NONE = new TlsFlags(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty());
+    }
 
     Options {
         words = List.copyOf(words);
     }
 
     /** The flags as --help and the bash completion offer them. */
-    static final List<String> FLAGS = List.of("--server", "--color", "--json", "--help", "--version");
+    static final List<String> FLAGS = List.of("--server", "--color", "--json", "--tls", "--tls-ca", "--tls-cert",
+            "--tls-key", "--tls-server-name", "--help", "--version");
+
+    /** Flags that take a value as the next word. */
+    private static final List<String> VALUED = List.of("server", "tls-ca", "tls-cert", "tls-key", "tls-server-name");
 
     /**
      * @throws CommandLineException for an unknown flag, a missing value or a bad BOOL
@@ -46,6 +68,11 @@ record Options(Optional<String> server, Optional<Boolean> color, boolean json, b
         boolean help = false;
         boolean version = false;
         boolean bash = false;
+        Optional<Boolean> tls = Optional.empty();
+        Optional<String> tlsCa = Optional.empty();
+        Optional<String> tlsCert = Optional.empty();
+        Optional<String> tlsKey = Optional.empty();
+        Optional<String> tlsServerName = Optional.empty();
         List<String> words = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -74,6 +101,21 @@ record Options(Optional<String> server, Optional<Boolean> color, boolean json, b
                     }
                     server = Optional.of(value);
                 }
+                case "tls-ca", "tls-cert", "tls-key", "tls-server-name" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.size()) {
+                            throw new CommandLineException("flag --" + flag + " needs a value");
+                        }
+                        value = args.get(++i);
+                    }
+                    switch (flag) {
+                        case "tls-ca" -> tlsCa = Optional.of(value);
+                        case "tls-cert" -> tlsCert = Optional.of(value);
+                        case "tls-key" -> tlsKey = Optional.of(value);
+                        default -> tlsServerName = Optional.of(value);
+                    }
+                }
+                case "tls" -> tls = Optional.of(value == null || bool(value, "--tls"));
                 case "color" -> color = Optional.of(value == null || bool(value, "--color"));
                 case "json" -> json = value == null || bool(value, "--json");
                 case "h", "help" -> help = true;
@@ -88,13 +130,14 @@ record Options(Optional<String> server, Optional<Boolean> color, boolean json, b
                         inner = parse(List.of());
                     }
                     return new Options(inner.server(), inner.color(), inner.json(), false, false, false, true,
-                            completionWords(args.subList(i + 1, args.size())));
+                            completionWords(args.subList(i + 1, args.size())), inner.tls());
                 }
                 default -> throw new CommandLineException("unknown flag \"" + arg + "\"; expected one of: "
                         + String.join(", ", FLAGS));
             }
         }
-        return new Options(server, color, json, help, version, bash, false, words);
+        return new Options(server, color, json, help, version, bash, false, words,
+                new TlsFlags(tls, tlsCa, tlsCert, tlsKey, tlsServerName));
     }
 
     /**
@@ -110,7 +153,8 @@ record Options(Optional<String> server, Optional<Boolean> color, boolean json, b
                 continue;
             }
             if (a.startsWith("-") && !last) {
-                if ((a.equals("--server") || a.equals("-server")) && i + 1 < args.size() - 1) {
+                String name = a.startsWith("--") ? a.substring(2) : a.substring(1);
+                if (VALUED.contains(name) && i + 1 < args.size() - 1) {
                     i++;
                 }
                 continue;

@@ -48,6 +48,28 @@ final class FakeServer implements AutoCloseable {
         }
     }
 
+    /**
+     * On 127.0.0.1 over TLS with {@code cert}/{@code key}; with {@code clientCa}, clients must
+     * present a certificate it signed (mutual TLS).
+     */
+    static FakeServer tls(FakeMaglev service, Path cert, Path key, Path clientCa) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            var ssl = io.grpc.netty.GrpcSslContexts.forServer(cert.toFile(), key.toFile());
+            if (clientCa != null) {
+                ssl.trustManager(clientCa.toFile()).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
+            }
+            Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .channelType(NioServerSocketChannel.class).bossEventLoopGroup(group).workerEventLoopGroup(group)
+                    .sslContext(ssl.build()).addService(service).build().start();
+            int port = ((InetSocketAddress) server.getListenSockets().getFirst()).getPort();
+            return new FakeServer(service, server, group, "127.0.0.1:" + port);
+        } catch (IOException e) {
+            group.shutdownGracefully();
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** On a Unix domain socket at {@code path}. */
     static FakeServer unix(FakeMaglev service, Path path) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

@@ -125,7 +125,7 @@ class OneShotTest {
         assertThat(r.status()).isZero();
         ListFrontendsResponse.Builder parsed = ListFrontendsResponse.newBuilder();
         JsonFormat.parser().merge(r.out(), parsed);
-        try (Connection c = new Connection(ServerAddress.parse(server.address()), Duration.ofSeconds(10))) {
+        try (Connection c = new Connection(ServerAddress.parse(server.address()), TlsSettings.PLAINTEXT, Duration.ofSeconds(10))) {
             MaglevGrpc.MaglevBlockingStub stub = c.blocking();
             assertThat(parsed.build()).isEqualTo(stub.listFrontends(ListFrontendsRequest.getDefaultInstance()));
         }

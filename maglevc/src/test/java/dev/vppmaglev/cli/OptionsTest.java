@@ -52,6 +52,6 @@ class OptionsTest {
         assertThatThrownBy(() -> parse("--color=perhaps")).hasMessage(
                 "bad value \"perhaps\" for --color; expected true or false");
         assertThatThrownBy(() -> parse("--jsno")).hasMessage(
-                "unknown flag \"--jsno\"; expected one of: --server, --color, --json, --help, --version");
+                "unknown flag \"--jsno\"; expected one of: --server, --color, --json, --tls, --tls-ca, --tls-cert, --tls-key, --tls-server-name, --help, --version");
     }
 }

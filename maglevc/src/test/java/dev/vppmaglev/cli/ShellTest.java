@@ -55,7 +55,7 @@ class ShellTest {
         a.setOutputFlags(EnumSet.of(Attributes.OutputFlag.OPOST), false);
         terminal.setAttributes(a);
         original = terminal.getAttributes();
-        Connection connection = new Connection(ServerAddress.parse(server.address()), Main.DEADLINE);
+        Connection connection = new Connection(ServerAddress.parse(server.address()), TlsSettings.PLAINTEXT, Main.DEADLINE);
         Shell shell = new Shell(terminal, connection, Style.PLAIN, false, Cli.CLOCK, home.resolve(".maglevc_history"));
         thread = Thread.ofPlatform().name("shell-under-test").start(() -> {
             try {
@@ -120,7 +120,7 @@ class ShellTest {
         assertThat(plain()).contains("set backend nginx").contains("backend 10.0.0.2 down");
         type("1 pa\t\r");
         awaitScreen("backend nginx1: state paused, enabled");
-        try (Connection c = new Connection(ServerAddress.parse(server.address()), Main.DEADLINE)) {
+        try (Connection c = new Connection(ServerAddress.parse(server.address()), TlsSettings.PLAINTEXT, Main.DEADLINE)) {
             assertThat(c.blocking().getBackend(GetBackendRequest.newBuilder().setName("nginx1").build()).getState())
                     .isEqualTo(BackendState.BACKEND_STATE_PAUSED);
         }
