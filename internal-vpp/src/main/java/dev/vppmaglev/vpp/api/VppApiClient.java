@@ -384,10 +384,10 @@ public final class VppApiClient implements AutoCloseable {
         try {
             while (open.get()) {
                 Outgoing first = outbound.take();
+                batch.add(first); // in hand from here: failed below if the connection ends first
                 if (first.usesSlot) {
                     window.acquire();
                 }
-                batch.add(first);
                 // whatever else is queued and fits the window goes out in the same write
                 Outgoing next;
                 while (batch.size() < MAX_BATCH && (next = outbound.peek()) != null) {
@@ -425,6 +425,15 @@ public final class VppApiClient implements AutoCloseable {
                 log.atWarn().setMessage("vpp-api-write-failed").addKeyValue("error", e.toString()).log();
             }
             shutdown(new VppConnectionException("write to VPP API socket failed: " + e, e));
+        } finally {
+            // Requests taken off the queue but not registered (e.g. waiting for a window slot when
+            // the connection ended) are in neither the queue nor the pending map: nobody else
+            // would ever complete them.
+            for (Outgoing o : batch) {
+                if (o.pending != null && !o.pending.isDone()) {
+                    o.pending.fail(closedCause());
+                }
+            }
         }
     }
 
