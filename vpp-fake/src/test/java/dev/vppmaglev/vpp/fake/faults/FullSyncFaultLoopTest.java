@@ -7,7 +7,6 @@ import dev.vppmaglev.health.BackendState;
 import dev.vppmaglev.vpp.api.IpFormat;
 import dev.vppmaglev.vpp.api.msg.LbAddDelAsV2;
 import dev.vppmaglev.vpp.api.msg.LbAddDelVipV2;
-import dev.vppmaglev.vpp.api.msg.LbConf;
 import dev.vppmaglev.vpp.api.msg.LbVip;
 import dev.vppmaglev.vpp.fake.FakeVpp;
 import dev.vppmaglev.vpp.fake.FakeVpp.Fault;
@@ -36,6 +35,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.vppmaglev.vpp.fake.faults.Converge.LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -58,9 +58,6 @@ class FullSyncFaultLoopTest {
     static final long SEED = Long.getLong("maglev.faults.seed", 20261121L);
     static final int ITERATIONS = Integer.getInteger("maglev.faults.iterations", 100);
     private static final long SEEDED_FLOWS = 7;
-    private static final Duration LONG = Duration.ofSeconds(30);
-    private static final LbConf CONF = new LbConf(
-            (java.net.Inet4Address) ip("192.0.2.254"), (java.net.Inet6Address) ip("2001:db8::254"), 4096, 30);
 
     enum Disturbance { VPP_RESTARTED_EMPTY, DRIFT, RELOAD, HEALTH }
 
@@ -322,7 +319,7 @@ class FullSyncFaultLoopTest {
             assertThat(states).as(what + ": backend states").isEqualTo(targetStates(config));
             assertThat(LbTable.differences(LbTable.desired(config, states::get), LbTable.actual(fake)))
                     .as(what + ": VPP's table against config + health").isEmpty();
-            assertThat(fake.lbConf()).as(what + ": lb_conf").isEqualTo(CONF);
+            assertThat(fake.lbConf()).as(what + ": lb_conf").isEqualTo(Converge.CONF);
         });
     }
 
@@ -376,14 +373,6 @@ class FullSyncFaultLoopTest {
             }
         }
         throw new IllegalStateException();
-    }
-
-    private static InetAddress ip(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 
     private static double percentile(double[] sorted, double p) {
