@@ -425,7 +425,11 @@ public final class FakeVpp implements AutoCloseable {
         log.atInfo().setMessage("fake-vpp-drop-connections").log();
     }
 
-    /** Drops every connection when the {@code n}-th message from now arrives (it gets no reply). */
+    /**
+     * Drops every connection when the {@code n}-th message from now arrives (it gets no reply).
+     *
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
     public void dropAfterMessages(int n) {
         faultAfterMessages(n, Fault.DROP);
     }
