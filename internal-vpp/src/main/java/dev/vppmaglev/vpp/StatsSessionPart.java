@@ -123,6 +123,17 @@ public final class StatsSessionPart implements VppSessionPart {
         }
     }
 
+    /**
+     * False once the open segment's memory vanished under its mapping
+     * ({@link StatsSegment#faulted()}: its file was truncated): every read of it fails from then
+     * on, so {@link VppConnection} rebuilds the session (API and stats) at its next liveness ping.
+     */
+    @Override
+    public boolean healthy() {
+        Open o = current;
+        return o == null || !o.segment().faulted();
+    }
+
     /** The segment of the current session; empty while disconnected and when disabled. */
     public Optional<StatsSegment> segment() {
         Open o = current;

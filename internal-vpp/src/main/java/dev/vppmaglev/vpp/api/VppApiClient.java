@@ -70,6 +70,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       outstanding fails with {@link VppConnectionException} / {@link VppProtocolException} and
  *       {@link #closeFuture()} completes. The client never reconnects by itself; that is
  *       {@code dev.vppmaglev.vpp.VppConnection}'s job.</li>
+ *   <li>So does a stream that lost its frame boundaries (garbage, a torn write): a frame VPP
+ *       could not have sent — a message id that is not in VPP's own message table, a body
+ *       shorter than a message id — or a frame that stays incomplete for longer than
+ *       {@code requestTimeout} ({@code vpp-api-protocol-error}, {@link VppProtocolException}).
+ *       Whatever follows such a frame cannot be trusted; a new session can.</li>
  *   <li>Every message is logged at DEBUG ({@code vpp-api-send}, {@code vpp-api-recv},
  *       {@code vpp-api-send-multi}, {@code vpp-api-recv-multi}) and reported to the
  *       {@link ApiObserver}.</li>
@@ -516,15 +521,21 @@ public final class VppApiClient implements AutoCloseable {
     private void dispatch(ByteBuffer body) {
         if (body.remaining() < 2) {
             observer.onMessage("unknown", Direction.RECV, false);
-            return;
+            throw new VppProtocolException("a frame of " + body.remaining()
+                    + " bytes, too short for a message id: the stream is out of step");
         }
         int id = body.getShort(0) & 0xffff;
         MessageType<?> type = id < byId.length ? byId[id] : null;
         if (type == null) {
             String nameCrc = table.nameCrc(id);
             observer.onMessage("unknown", Direction.RECV, false);
-            log.atDebug().setMessage("vpp-api-recv-unknown").addKeyValue("id", id)
-                    .addKeyValue("name_crc", nameCrc == null ? "?" : nameCrc).log();
+            if (nameCrc == null) {
+                // VPP only sends messages it registered, and they are all in the handshake's table
+                throw new VppProtocolException("a frame with message id " + id + ", which is not in VPP's message "
+                        + "table (" + body.remaining() + " bytes): the stream is out of step");
+            }
+            log.atDebug().setMessage("vpp-api-recv-unknown").addKeyValue("id", id).addKeyValue("name_crc", nameCrc)
+                    .log();
             return;
         }
         int ctx;
@@ -561,6 +572,15 @@ public final class VppApiClient implements AutoCloseable {
 
     private void expireTimedOut() {
         long now = System.nanoTime();
+        long inside = frames.waitingInsideFrameSince();
+        if (inside != 0 && now - inside > timeoutNanos && open.get()) {
+            // a torn write or a stream out of step: every later byte would be misread
+            VppProtocolException e = new VppProtocolException("a frame from VPP stayed incomplete for more than "
+                    + config.requestTimeout().toMillis() + " ms: the stream is out of step or VPP stopped writing");
+            log.atWarn().setMessage("vpp-api-protocol-error").addKeyValue("error", e.getMessage()).log();
+            shutdown(e);
+            return;
+        }
         for (Map.Entry<Integer, Pending> e : pending.entrySet()) {
             Pending p = e.getValue();
             if (now - p.sentNanos > timeoutNanos && pending.remove(e.getKey(), p)) {

@@ -212,8 +212,10 @@ public final class CountersLoop implements AutoCloseable {
         synchronized (cycleLock) {
             try {
                 runCycle();
-            } catch (RuntimeException e) {
-                // Never let an unexpected error end the scheduled task: log it and go on.
+            } catch (RuntimeException | InternalError e) {
+                // Never let an unexpected error end the scheduled task: log it and go on. An
+                // InternalError is how HotSpot reports SIGBUS from a mapping whose file shrank;
+                // StatsSegment turns those into StatsClosedException, this is the safety net.
                 log.atWarn().setMessage("vpp-lb-stats-error").addKeyValue("stage", "cycle")
                         .addKeyValue("error", e.toString()).setCause(e).log();
             }

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * receives the segment's memfd with {@code SCM_RIGHTS}, sizes it with {@code lseek}, maps it
  * {@code PROT_READ}/{@code MAP_SHARED} (any size, also above 2 GiB) and closes the fd.
  * {@link #map(Path, StatsOptions)} maps a file instead (a saved image). {@link #close()} unmaps
- * deterministically; later calls fail with {@link StatsClosedException}.
+ * deterministically; later calls fail with {@link StatsClosedException}. So do reads of a segment
+ * whose file was truncated under the mapping (SIGBUS): see {@link #faulted()}.
  *
  * <h2>Layout</h2>
  * Header {@code vlib_stats_shared_header_t} (VPP {@code src/vlib/stats/shared.h}), version 2:
@@ -105,6 +106,7 @@ public final class StatsSegment implements AutoCloseable {
     private final Duration lockTimeout;
     private final long lockTimeoutNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean faulted;
     private final AtomicLong retries = new AtomicLong();
     private volatile Directory directory;
 
@@ -259,6 +261,8 @@ public final class StatsSegment implements AutoCloseable {
             return (long) HEADER_WORD.getAcquire(seg, HDR_EPOCH);
         } catch (IllegalStateException e) {
             throw closedError(e);
+        } catch (InternalError e) {
+            throw memoryFault(e);
         }
     }
 
@@ -281,6 +285,8 @@ public final class StatsSegment implements AutoCloseable {
             return directory(System.nanoTime()).entries();
         } catch (IllegalStateException e) {
             throw closedError(e);
+        } catch (InternalError e) {
+            throw memoryFault(e);
         }
     }
 
@@ -294,6 +300,8 @@ public final class StatsSegment implements AutoCloseable {
             return Optional.ofNullable(directory(System.nanoTime()).byName().get(name));
         } catch (IllegalStateException e) {
             throw closedError(e);
+        } catch (InternalError e) {
+            throw memoryFault(e);
         }
     }
 
@@ -350,6 +358,8 @@ public final class StatsSegment implements AutoCloseable {
             }
         } catch (IllegalStateException e) {
             throw closedError(e);
+        } catch (InternalError e) {
+            throw memoryFault(e);
         }
     }
 
@@ -440,6 +450,8 @@ public final class StatsSegment implements AutoCloseable {
             }
         } catch (IllegalStateException e) {
             throw closedError(e);
+        } catch (InternalError e) {
+            throw memoryFault(e);
         }
     }
 
@@ -466,6 +478,8 @@ public final class StatsSegment implements AutoCloseable {
             }
         } catch (IllegalStateException e) {
             throw closedError(e);
+        } catch (InternalError e) {
+            throw memoryFault(e);
         }
     }
 
@@ -554,6 +568,8 @@ public final class StatsSegment implements AutoCloseable {
             }
         } catch (IllegalStateException e) {
             throw closedError(e);
+        } catch (InternalError e) {
+            throw memoryFault(e);
         }
     }
 
@@ -625,6 +641,8 @@ public final class StatsSegment implements AutoCloseable {
             }
         } catch (IllegalStateException e) {
             throw closedError(e);
+        } catch (InternalError e) {
+            throw memoryFault(e);
         }
     }
 
@@ -735,6 +753,8 @@ public final class StatsSegment implements AutoCloseable {
             }
         } catch (IllegalStateException e) {
             throw closedError(e);
+        } catch (InternalError e) {
+            throw memoryFault(e);
         }
     }
 
@@ -1001,6 +1021,32 @@ public final class StatsSegment implements AutoCloseable {
             throw e; // not ours: a real bug, keep its stack trace
         }
         return new StatsClosedException(source);
+    }
+
+    /**
+     * A read touched a page that no longer exists: the file under the mapping was truncated
+     * (SIGBUS, which HotSpot raises in the reading thread as an {@link InternalError}). The
+     * segment is gone for good: marked {@link #faulted()}, and the read fails with
+     * {@link StatsClosedException}.
+     */
+    private StatsClosedException memoryFault(InternalError e) {
+        if (!faulted) {
+            faulted = true;
+            log.atWarn().setMessage("vpp-stats-memory-fault").addKeyValue("segment", source)
+                    .addKeyValue("size", size).addKeyValue("error", String.valueOf(e.getMessage())).log();
+        }
+        return new StatsClosedException(source, "lost its memory (the file under the mapping was truncated: "
+                + e.getMessage() + ")", e);
+    }
+
+    /**
+     * Whether a read found the segment's memory gone (its file truncated under the mapping): the
+     * segment must be mapped anew (VPP restarted or broke). Every read that reaches the lost
+     * memory fails with {@link StatsClosedException}; lookups answered from the cached directory
+     * of the current epoch may still succeed.
+     */
+    public boolean faulted() {
+        return faulted;
     }
 
     /** Unmaps the segment. Idempotent; reads afterwards fail with {@link StatsClosedException}. */

@@ -10,7 +10,8 @@ import dev.vppmaglev.vpp.stats.StatsNames;
  * {@code /net/route/to} and {@code /net/route/via} when a load-balance (FIB stats) index is
  * allocated ({@code load_balance_alloc_i}, src/vnet/dpo/load_balance.c), and counting packets
  * the way the lb nodes and {@code ip4/ip6-lookup} do: per thread, summed by readers. Without a
- * segment (no {@code --stats}) every call does nothing.
+ * segment (no {@code --stats}), or once it is closed ({@link FakeVpp#truncateStatsSegment}),
+ * every call does nothing.
  *
  * <p>Called by {@link FakeVpp} under its lock.
  */
@@ -23,7 +24,7 @@ final class FakeDataPlaneCounters {
 
     /** A VIP was created at pool index {@code vipIndex}. */
     void vipAdded(int vipIndex) {
-        if (segment == null) {
+        if (segment == null || !segment.isOpen()) {
             return;
         }
         segment.validateLbCounters(vipIndex);
@@ -37,7 +38,7 @@ final class FakeDataPlaneCounters {
 
     /** A FIB entry got load-balance index {@code statsIndex} (new or reused). */
     void routeAllocated(int statsIndex) {
-        if (segment == null) {
+        if (segment == null || !segment.isOpen()) {
             return;
         }
         int threads = segment.options().threads();
@@ -57,7 +58,7 @@ final class FakeDataPlaneCounters {
      * @param counts next (existing sessions), first, untracked, no server: VPP's enum order
      */
     void countVip(int vipIndex, long[] counts) {
-        if (segment == null) {
+        if (segment == null || !segment.isOpen()) {
             return;
         }
         int threads = segment.options().threads();
@@ -78,7 +79,7 @@ final class FakeDataPlaneCounters {
 
     /** Counts packets and bytes in {@code /net/route/to} at {@code statsIndex}, spread over threads. */
     void countRoute(int statsIndex, long packets, long bytes) {
-        if (segment == null || (packets == 0 && bytes == 0)) {
+        if (segment == null || !segment.isOpen() || (packets == 0 && bytes == 0)) {
             return;
         }
         int threads = segment.options().threads();

@@ -64,6 +64,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
@@ -104,7 +105,11 @@ import java.util.function.LongSupplier;
  * <h2>Fault hooks</h2>
  * {@link #dropConnections()}, {@link #dropAfterMessages(int)}, {@link #setReplyDelay(Duration)},
  * {@link #restart()} / {@link #restart(boolean)} (empty state, new pid, new boot time, optionally
- * without the lb v2 messages); call counters and a call log for assertions.
+ * without the lb v2 messages); {@link Fault}s injected now ({@link #inject(Fault)}) or when the
+ * n-th message arrives ({@link #faultAfterMessages(int, Fault)}): a drop, a restart, a reply with
+ * a context nobody asked for, raw garbage, a frame header with any length, a frame cut short and
+ * the connection closed; {@link #truncateStatsSegment(long)} cuts the stats segment's memory file
+ * under its readers. Call counters and a call log for assertions.
  */
 public final class FakeVpp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FakeVpp.class);
@@ -127,7 +132,8 @@ public final class FakeVpp implements AutoCloseable {
     private final ConcurrentHashMap<Integer, Conn> conns = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
-    private final AtomicInteger dropAfter = new AtomicInteger(-1);
+    private final AtomicReference<Armed> armed = new AtomicReference<>();
+    private final AtomicInteger faultsInjected = new AtomicInteger();
     private final ScheduledExecutorService gc;
     private volatile Duration replyDelay = Duration.ZERO;
     private volatile boolean lbV2;
@@ -291,7 +297,7 @@ public final class FakeVpp implements AutoCloseable {
         }, FakeLbPlugin.GARBAGE_RUN_S, FakeLbPlugin.GARBAGE_RUN_S, TimeUnit.SECONDS);
         gc.scheduleWithFixedDelay(() -> {
             synchronized (lock) { // a restart swaps the segment under this lock
-                if (stats != null) {
+                if (stats != null && stats.isOpen()) {
                     stats.beat(); // VPP's stats collector, every update interval (10 s)
                 }
             }
@@ -389,6 +395,13 @@ public final class FakeVpp implements AutoCloseable {
         }
     }
 
+    /** The lb plugin's global settings now, as {@code lb_conf_get} would answer. */
+    public LbConf lbConf() {
+        synchronized (lock) {
+            return new LbConf(lb.ip4Src, lb.ip6Src, lb.stickyBucketsPerCore, lb.flowTimeout);
+        }
+    }
+
     /** The message table this VPP announces. */
     public MessageTable messageTable() {
         return table.table();
@@ -412,9 +425,207 @@ public final class FakeVpp implements AutoCloseable {
         log.atInfo().setMessage("fake-vpp-drop-connections").log();
     }
 
-    /** Drops every connection when the {@code n}-th message from now arrives (it gets no reply). */
+    /**
+     * Drops every connection when the {@code n}-th message from now arrives (it gets no reply).
+     *
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
     public void dropAfterMessages(int n) {
-        dropAfter.set(n);
+        faultAfterMessages(n, Fault.DROP);
+    }
+
+    /**
+     * A fault of the API side (fault hooks for the reliability tests, docs/reliability.md). Frames
+     * are written as VPP writes them (16-byte header, junk {@code q}, big-endian {@code data_len},
+     * vpp-wire.md §1.2), with nothing else of VPP's framing discipline.
+     */
+    public sealed interface Fault {
+        /** {@link Drop}. */
+        Fault DROP = new Drop();
+        /** {@link Restart}. */
+        Fault RESTART = new Restart();
+
+        /** Every connection closed (clients see EOF), the lb state kept: {@link #dropConnections()}. */
+        record Drop() implements Fault {}
+
+        /** A VPP restart: connections closed, empty lb state, new pid and boot time: {@link #restart()}. */
+        record Restart() implements Fault {}
+
+        /**
+         * A well-formed {@code control_ping_reply} (retval 0) carrying {@code context}: a reply to a
+         * request the client never sent, or sent and gave up on.
+         */
+        record UnknownContextReply(int context) implements Fault {}
+
+        /** {@code bytes} written as they are, without framing: the client's stream loses its frame boundaries. */
+        record Garbage(byte[] bytes) implements Fault {
+            public Garbage {
+                bytes = bytes.clone();
+            }
+
+            @Override
+            public byte[] bytes() {
+                return bytes.clone();
+            }
+
+            @Override
+            public String toString() {
+                return "Garbage[" + bytes.length + " bytes]";
+            }
+        }
+
+        /**
+         * A lone frame header announcing {@code dataLen} body bytes (an unsigned 32-bit value) and
+         * no body; the connection stays open. Above the client's frame limit it is a protocol error
+         * at once; below it the client waits for a body that never comes.
+         */
+        record BadLength(long dataLen) implements Fault {
+            public BadLength {
+                if (dataLen < 0 || dataLen > 0xffff_ffffL) {
+                    throw new IllegalArgumentException("data_len is a u32, got " + dataLen);
+                }
+            }
+        }
+
+        /**
+         * A frame announcing {@code declaredBytes} body bytes of which only the first
+         * {@code sentBytes} are written (the start of a {@code control_ping_reply}, then zeros),
+         * then the connection is closed: VPP dying in the middle of a write.
+         */
+        record TruncatedFrame(int declaredBytes, int sentBytes) implements Fault {
+            public TruncatedFrame {
+                if (declaredBytes < 1 || sentBytes < 0 || sentBytes >= declaredBytes) {
+                    throw new IllegalArgumentException("need 0 <= sentBytes < declaredBytes, got " + sentBytes + " of "
+                            + declaredBytes);
+                }
+            }
+        }
+    }
+
+    /** A fault waiting for its message: {@code left} counts down to 0. */
+    private record Armed(AtomicInteger left, Fault fault) {}
+
+    /**
+     * Arms {@code fault} for the {@code n}-th message from now (counted over every connection, as
+     * {@link #dropAfterMessages(int)}): replies to the messages before it are written, then the
+     * fault is applied; unless the fault ends the connection ({@link Fault.Drop},
+     * {@link Fault.Restart}, {@link Fault.TruncatedFrame}) the message is then handled as usual.
+     * Replaces a fault armed before. Stream faults go to the connection that sent the message.
+     *
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
+    public void faultAfterMessages(int n, Fault fault) {
+        Objects.requireNonNull(fault, "fault");
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1, got " + n);
+        }
+        armed.set(new Armed(new AtomicInteger(n), fault));
+    }
+
+    /** Disarms the fault set by {@link #faultAfterMessages} if it has not fired; returns it then. */
+    public Optional<Fault> cancelFault() {
+        Armed a = armed.getAndSet(null);
+        return a == null ? Optional.empty() : Optional.of(a.fault());
+    }
+
+    /** Faults applied so far (armed ones that fired plus {@link #inject} calls). */
+    public int faultsInjected() {
+        return faultsInjected.get();
+    }
+
+    /**
+     * Applies {@code fault} now: {@link Fault.Drop} and {@link Fault.Restart} once, a stream fault
+     * to every connected client.
+     */
+    public void inject(Fault fault) {
+        Objects.requireNonNull(fault, "fault");
+        faultsInjected.incrementAndGet();
+        log.atInfo().setMessage("fake-vpp-fault").addKeyValue("fault", fault.toString()).log();
+        switch (fault) {
+            case Fault.Drop d -> dropConnections();
+            case Fault.Restart r -> restart();
+            default -> {
+                for (Conn c : List.copyOf(conns.values())) {
+                    try {
+                        applyToStream(fault, c);
+                    } catch (IOException e) {
+                        log.atDebug().setMessage("fake-vpp-fault-write-failed").addKeyValue("error", e.toString()).log();
+                        unregister(c);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Applies a fault armed for the message just read on {@code c}; false when {@code c} is gone. */
+    private boolean fire(Fault fault, Conn c) throws IOException {
+        faultsInjected.incrementAndGet();
+        log.atInfo().setMessage("fake-vpp-fault").addKeyValue("fault", fault.toString())
+                .addKeyValue("client", c.name).log();
+        c.flush(); // replies to the messages before this one still go out
+        switch (fault) {
+            case Fault.Drop d -> {
+                dropConnections();
+                return false;
+            }
+            case Fault.Restart r -> {
+                restart();
+                return false;
+            }
+            default -> {
+                return applyToStream(fault, c);
+            }
+        }
+    }
+
+    /** Writes a stream fault to {@code c}; false when it closed the connection. */
+    private boolean applyToStream(Fault fault, Conn c) throws IOException {
+        switch (fault) {
+            case Fault.UnknownContextReply u -> c.send(frame(Messages.CONTROL_PING_REPLY, u.context(),
+                    new ControlPingReply(0, c.handle(), pid)));
+            case Fault.Garbage g -> c.sendRaw(ByteBuffer.wrap(g.bytes));
+            case Fault.BadLength b -> c.sendRaw(header(b.dataLen(), 0).flip());
+            case Fault.TruncatedFrame t -> {
+                ByteBuffer ping = frame(Messages.CONTROL_PING_REPLY, 0x7472, new ControlPingReply(0, c.handle(), pid));
+                ByteBuffer out = header(t.declaredBytes(), t.sentBytes());
+                ByteBuffer body = ping.position(MessageType.FRAME_HEADER_BYTES).slice();
+                for (int i = 0; i < t.sentBytes(); i++) {
+                    out.put(i < body.remaining() ? body.get(i) : 0);
+                }
+                c.sendRaw(out.flip());
+                unregister(c);
+                return false;
+            }
+            case Fault.Drop d -> throw new IllegalArgumentException("not a stream fault: " + d);
+            case Fault.Restart r -> throw new IllegalArgumentException("not a stream fault: " + r);
+        }
+        return true;
+    }
+
+    /** A frame header announcing {@code dataLen} bytes, with room for {@code body} more (position after the header). */
+    private static ByteBuffer header(long dataLen, int body) {
+        ByteBuffer b = ByteBuffer.allocate(MessageType.FRAME_HEADER_BYTES + body);
+        b.putLong(JUNK_Q).putInt((int) dataLen).putInt(0);
+        return b;
+    }
+
+    /**
+     * Cuts the stats segment's memory file to {@code bytes} under every client's mapping (a
+     * reader that touches the rest gets SIGBUS, which the JVM raises as an {@link InternalError}),
+     * and stops serving it: until {@link #restart()}, there is no stats socket and traffic is not
+     * counted. Nothing happens without a stats segment.
+     *
+     * @throws IOException when {@code ftruncate} fails
+     */
+    public void truncateStatsSegment(long bytes) throws IOException {
+        synchronized (lock) {
+            if (stats != null) {
+                stats.truncate(bytes);
+                faultsInjected.incrementAndGet();
+                log.atInfo().setMessage("fake-vpp-fault").addKeyValue("fault", "stats segment truncated to " + bytes)
+                        .log();
+            }
+        }
     }
 
     /** Waits {@code delay} before handling each message (0 = none). */
@@ -676,6 +887,14 @@ public final class FakeVpp implements AutoCloseable {
             flush();
         }
 
+        /** Writes {@code bytes} as they are (no junk {@code q}), after whatever is queued. */
+        synchronized void sendRaw(ByteBuffer bytes) throws IOException {
+            flush();
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
+            }
+        }
+
         void close() {
             try {
                 ch.close();
@@ -690,11 +909,9 @@ public final class FakeVpp implements AutoCloseable {
         try {
             while (true) {
                 ByteBuffer body = frames.next();
-                int left = dropAfter.get();
-                if (left > 0 && dropAfter.decrementAndGet() == 0) {
-                    c.flush(); // replies to the messages before this one still go out
-                    log.atInfo().setMessage("fake-vpp-drop-after-messages").log();
-                    dropConnections();
+                Armed a = armed.get();
+                if (a != null && a.left().decrementAndGet() == 0 && armed.compareAndSet(a, null)
+                        && !fire(a.fault(), c)) {
                     return;
                 }
                 Duration d = replyDelay;

@@ -13,7 +13,7 @@ import java.nio.channels.ReadableByteChannel;
  * reads (VPP writes in ≤ 4096-byte chunks); {@code q} and {@code gc_mark} are ignored.
  *
  * <p>One buffer is reused: a body returned by {@link #next()} is valid only until the next call.
- * Not thread-safe.
+ * Not thread-safe, except {@link #waitingInsideFrameSince()}, which any thread may call.
  */
 public final class FrameReader {
     private final ReadableByteChannel channel;
@@ -22,6 +22,8 @@ public final class FrameReader {
     private int start;
     private int end;
     private int consumed;
+    /** System.nanoTime() when next() started waiting for the rest of a started frame; 0 when it is not. */
+    private volatile long insideFrameSince;
 
     /**
      * @param channel       where bytes come from (blocking)
@@ -49,6 +51,16 @@ public final class FrameReader {
     }
 
     /**
+     * Since when ({@link System#nanoTime()}) {@link #next()} has been waiting for the rest of a
+     * frame it has started to receive, or 0 when it has no partial frame. VPP writes a frame in
+     * one go (≤ 4096-byte chunks back to back), so a frame that stays incomplete for long means
+     * the stream lost its frame boundaries or VPP stopped in the middle of a write.
+     */
+    public long waitingInsideFrameSince() {
+        return insideFrameSince;
+    }
+
+    /**
      * The next frame's body (position 0 = the u16 message id), big-endian.
      *
      * @throws EOFException         when the peer closed the stream (also mid-frame)
@@ -70,6 +82,9 @@ public final class FrameReader {
                 int total = MessageType.FRAME_HEADER_BYTES + (int) len;
                 if (avail >= total) {
                     consumed = total;
+                    if (insideFrameSince != 0) {
+                        insideFrameSince = 0;
+                    }
                     return ByteBuffer.wrap(buf, start + MessageType.FRAME_HEADER_BYTES, (int) len).slice();
                 }
                 if (buf.length < total) {
@@ -84,6 +99,10 @@ public final class FrameReader {
                 System.arraycopy(buf, start, buf, 0, avail);
                 start = 0;
                 end = avail;
+            }
+            if (avail > 0 && insideFrameSince == 0) {
+                long now = System.nanoTime();
+                insideFrameSince = now == 0 ? 1 : now;
             }
             int n = channel.read(ByteBuffer.wrap(buf, end, buf.length - end));
             if (n < 0) {

@@ -113,6 +113,20 @@ final class FakeNative {
         }
     }
 
+    /** {@code ftruncate(fd, size)}. */
+    static void truncate(int fd, long size) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = state(arena);
+            if ((int) FTRUNCATE.invokeExact(st, fd, size) < 0) {
+                throw error("ftruncate(memfd, " + size + ")", st);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /** Maps {@code fd} read-write and shared; the mapping is unmapped when {@code arena} closes. */
     static MemorySegment mapShared(int fd, long size, Arena arena) throws IOException {
         try (Arena tmp = Arena.ofConfined()) {

@@ -860,6 +860,29 @@ public final class FakeStatsSegment implements AutoCloseable {
         }
     }
 
+    /** Whether the segment is still served and written (not {@link #close() closed} or {@link #truncate truncated}). */
+    public synchronized boolean isOpen() {
+        return !closed;
+    }
+
+    /**
+     * A fault: cuts the memfd to {@code bytes} under every client's mapping, then closes this
+     * segment (servers stopped, own mapping gone). A client that reads beyond the new end gets
+     * SIGBUS, which the JVM turns into an {@link InternalError} of the reading thread.
+     *
+     * @throws IllegalArgumentException when {@code bytes} is negative or not smaller than the size
+     * @throws IllegalStateException    when closed
+     * @throws IOException              when {@code ftruncate} fails
+     */
+    public synchronized void truncate(long bytes) throws IOException {
+        checkOpen();
+        if (bytes < 0 || bytes >= options.size()) {
+            throw new IllegalArgumentException("truncate to " + bytes + " bytes: must be 0.." + (options.size() - 1));
+        }
+        FakeNative.truncate(fd, bytes);
+        close();
+    }
+
     /** Stops the servers, unmaps and closes the memfd (clients keep their own mappings). */
     @Override
     public synchronized void close() {
