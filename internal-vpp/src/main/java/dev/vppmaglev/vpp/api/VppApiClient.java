@@ -484,7 +484,7 @@ public final class VppApiClient implements AutoCloseable {
         }
         Pending p = o.pending;
         String name = p != null ? p.name : Messages.MEMCLNT_KEEPALIVE_REPLY.name();
-        log.atDebug().setMessage(o.multi ? "vpp-api-send-multi" : "vpp-api-send").addKeyValue("msg", name)
+        log.atDebug().setMessage(o.multi ? "vpp-api-send-multi" : "vpp-api-send").addKeyValue("api_msg", name)
                 .addKeyValue("context", o.context).log();
     }
 
@@ -543,7 +543,7 @@ public final class VppApiClient implements AutoCloseable {
             ctx = type.layout().context(body);
         } catch (VppProtocolException e) {
             observer.onMessage(type.name(), Direction.RECV, false);
-            log.atWarn().setMessage("vpp-api-truncated").addKeyValue("msg", type.name()).log();
+            log.atWarn().setMessage("vpp-api-truncated").addKeyValue("api_msg", type.name()).log();
             return;
         }
         if (type == Messages.MEMCLNT_KEEPALIVE) {
@@ -557,7 +557,7 @@ public final class VppApiClient implements AutoCloseable {
         Pending p = pending.get(ctx);
         if (p == null) {
             observer.onMessage(type.name(), Direction.RECV, false);
-            log.atInfo().setMessage("vpp-api-unexpected-reply").addKeyValue("msg", type.name())
+            log.atInfo().setMessage("vpp-api-unexpected-reply").addKeyValue("api_msg", type.name())
                     .addKeyValue("context", ctx).log();
             return;
         }
@@ -588,7 +588,7 @@ public final class VppApiClient implements AutoCloseable {
                     window.release();
                 }
                 observer.onMessage(p.name, Direction.RECV, false);
-                log.atWarn().setMessage("vpp-api-timeout").addKeyValue("msg", p.name).addKeyValue("context", e.getKey())
+                log.atWarn().setMessage("vpp-api-timeout").addKeyValue("api_msg", p.name).addKeyValue("context", e.getKey())
                         .addKeyValue("timeout_ms", config.requestTimeout().toMillis()).log();
                 p.fail(new VppTimeoutException(p.name, config.requestTimeout()));
             }
@@ -665,7 +665,7 @@ public final class VppApiClient implements AutoCloseable {
             int retval = reply instanceof ApiReply r ? r.retval() : 0;
             c.observer.onMessage(type.name(), Direction.RECV, retval == 0);
             if (log.isDebugEnabled()) {
-                log.atDebug().setMessage("vpp-api-recv").addKeyValue("msg", type.name()).addKeyValue("context", ctx)
+                log.atDebug().setMessage("vpp-api-recv").addKeyValue("api_msg", type.name()).addKeyValue("context", ctx)
                         .addKeyValue("retval", retval).log();
             }
             if (retval != 0) {
@@ -712,7 +712,7 @@ public final class VppApiClient implements AutoCloseable {
                 items.add(d);
                 c.observer.onMessage(type.name(), Direction.RECV, true);
                 if (log.isDebugEnabled()) {
-                    log.atDebug().setMessage("vpp-api-recv-multi").addKeyValue("msg", type.name())
+                    log.atDebug().setMessage("vpp-api-recv-multi").addKeyValue("api_msg", type.name())
                             .addKeyValue("context", ctx).log();
                 }
                 return;
@@ -721,7 +721,7 @@ public final class VppApiClient implements AutoCloseable {
             if (type == Messages.CONTROL_PING_REPLY) {
                 c.observer.onMessage(type.name(), Direction.RECV, true);
                 if (log.isDebugEnabled()) {
-                    log.atDebug().setMessage("vpp-api-recv").addKeyValue("msg", type.name()).addKeyValue("context", ctx)
+                    log.atDebug().setMessage("vpp-api-recv").addKeyValue("api_msg", type.name()).addKeyValue("context", ctx)
                             .addKeyValue("details", items.size()).log();
                 }
                 future.complete(Collections.unmodifiableList(items));

@@ -399,7 +399,7 @@ final class LbSyncEngine {
             b = b.addKeyValue("as", IpFormat.format(as));
         }
         if (e instanceof VppApiException a) {
-            b = b.addKeyValue("msg", a.messageName()).addKeyValue("retval", a.retval()).addKeyValue("error", a.symbol());
+            b = b.addKeyValue("api_msg", a.messageName()).addKeyValue("retval", a.retval()).addKeyValue("error", a.symbol());
         } else {
             b = b.addKeyValue("error", e.getMessage()).addKeyValue("kind", e.getClass().getSimpleName());
         }

@@ -72,6 +72,9 @@ public final class SlogEncoder extends EncoderBase<ILoggingEvent> {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Keys the encoder writes itself. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("time", "level", "msg", "logger", "error");
+
     /** A key and value of one record, in output order. */
     record Attr(String key, Object value) {}
 
@@ -81,7 +84,10 @@ public final class SlogEncoder extends EncoderBase<ILoggingEvent> {
         java.util.ArrayList<Attr> out = new java.util.ArrayList<>(kvs == null ? 2 : kvs.size() + 2);
         if (kvs != null) {
             for (KeyValuePair kv : kvs) {
-                out.add(new Attr(kv.key, kv.value));
+                // A key that would shadow the record's own fields is kept, renamed: JSON readers
+                // keep only one of two equal keys and the event name must not be the one lost.
+                String key = RESERVED.contains(kv.key) ? "attr_" + kv.key : kv.key;
+                out.add(new Attr(key, kv.value));
             }
         }
         if (!e.getLoggerName().startsWith("dev.vppmaglev")) {

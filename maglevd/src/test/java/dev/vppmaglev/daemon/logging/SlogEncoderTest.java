@@ -46,4 +46,14 @@ class SlogEncoderTest {
         String line = new String(new SlogEncoder(SlogEncoder.Format.JSON).encode(e), StandardCharsets.UTF_8);
         assertThat(line).contains("\"level\":\"WARN\"").contains("\"logger\":\"io.grpc.netty.Foo\"");
     }
+
+    @Test
+    void attributesNeverShadowTheRecordsOwnFields() {
+        LoggingEvent e = event("dev.vppmaglev.vpp.X", Level.WARN, "vpp-api-timeout",
+                List.of(new KeyValuePair("msg", "lb_conf"), new KeyValuePair("level", "x")));
+        String line = new String(new SlogEncoder(SlogEncoder.Format.JSON).encode(e), StandardCharsets.UTF_8);
+        assertThat(line).contains("\"msg\":\"vpp-api-timeout\"").contains("\"attr_msg\":\"lb_conf\"")
+                .contains("\"attr_level\":\"x\"");
+        assertThat(line.split("\"msg\":", -1)).hasSize(2);
+    }
 }

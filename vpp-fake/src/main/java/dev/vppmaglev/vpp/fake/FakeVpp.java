@@ -967,14 +967,14 @@ public final class FakeVpp implements AutoCloseable {
         String name = type != null ? type.name() : nameCrc;
         count(name);
         if (type == null) {
-            log.atWarn().setMessage("fake-vpp-unimplemented").addKeyValue("msg", nameCrc).log();
+            log.atWarn().setMessage("fake-vpp-unimplemented").addKeyValue("api_msg", nameCrc).log();
             return;
         }
         Object req;
         try {
             req = type.decodeBody(body);
         } catch (VppProtocolException e) {
-            log.atWarn().setMessage("fake-vpp-truncated").addKeyValue("msg", name).addKeyValue("bytes", body.remaining())
+            log.atWarn().setMessage("fake-vpp-truncated").addKeyValue("api_msg", name).addKeyValue("bytes", body.remaining())
                     .log();
             return;
         }
@@ -1000,7 +1000,7 @@ public final class FakeVpp implements AutoCloseable {
             return;
         }
         if (!known) {
-            log.atDebug().setMessage("fake-vpp-bad-client-index").addKeyValue("msg", name)
+            log.atDebug().setMessage("fake-vpp-bad-client-index").addKeyValue("api_msg", name)
                     .addKeyValue("client_index", Integer.toHexString(clientIndex)).log();
             return; // REPLY_MACRO finds no registration: silence
         }
@@ -1141,7 +1141,7 @@ public final class FakeVpp implements AutoCloseable {
             }
             case "ip_route_lookup" -> out.add(frame(Messages.IP_ROUTE_LOOKUP_REPLY, context,
                     routeLookup((IpRouteLookup) req)));
-            default -> log.atWarn().setMessage("fake-vpp-unimplemented").addKeyValue("msg", type.name()).log();
+            default -> log.atWarn().setMessage("fake-vpp-unimplemented").addKeyValue("api_msg", type.name()).log();
         }
     }
 

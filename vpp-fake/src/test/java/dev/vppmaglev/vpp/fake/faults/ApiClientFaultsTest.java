@@ -120,7 +120,7 @@ class ApiClientFaultsTest {
         fake.inject(new Fault.UnknownContextReply(0x5eed_1234));
         await().atMost(LONG).until(() -> !events.named("vpp-api-unexpected-reply").isEmpty());
         Events.Event e = events.named("vpp-api-unexpected-reply").getFirst();
-        assertThat(e.get("msg")).isEqualTo("control_ping_reply");
+        assertThat(e.get("api_msg")).isEqualTo("control_ping_reply");
         assertThat(e.get("context")).isEqualTo(String.valueOf(0x5eed_1234));
         assertThat(c.call(Api.CONTROL_PING, Empty.INSTANCE).get(LONG.toSeconds(), TimeUnit.SECONDS).vpePid())
                 .isEqualTo(4242);

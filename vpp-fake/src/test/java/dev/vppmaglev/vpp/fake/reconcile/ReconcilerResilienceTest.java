@@ -151,7 +151,7 @@ class ReconcilerResilienceTest {
             LogCapture.Event e = logs.named("vpp-lbsync-error").getFirst();
             assertThat(e.get("error")).isEqualTo("NO_SUCH_ENTRY");
             assertThat(e.get("retval")).isEqualTo("-6");
-            assertThat(e.get("msg")).isEqualTo("lb_as_set_weight");
+            assertThat(e.get("api_msg")).isEqualTo("lb_as_set_weight");
             assertThat(e.get("as")).isEqualTo("10.0.0.10");
             Map<String, Map<String, Integer>> expected = allUp();
             expected.put(WEB, ases("10.0.0.9", 50, "10.0.0.10", 20, "10.0.1.1", 0));
