@@ -15,32 +15,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads testdata/golden (see its README): API transcripts, the message table, CLI texts. */
-final class Golden {
+/**
+ * Reads testdata/golden (see its README): API transcripts, the message table, CLI texts. Shared
+ * with vpp-fake's tests through internal-vpp's test-jar.
+ */
+public final class Golden {
     /** One captured frame. */
-    record Frame(String dir, String msg, byte[] bytes, String note, String step, JsonObject decoded) {
-        boolean tx() {
+    public record Frame(String dir, String msg, byte[] bytes, String note, String step, JsonObject decoded) {
+        public boolean tx() {
             return dir.equals("tx");
         }
 
         /** The body (after the 16-byte header). */
-        ByteBuffer body() {
+        public ByteBuffer body() {
             return ByteBuffer.wrap(bytes, 16, bytes.length - 16).slice();
         }
 
-        int msgId() {
+        public int msgId() {
             return ((bytes[16] & 0xff) << 8) | (bytes[17] & 0xff);
         }
     }
 
-    static final List<String> TRANSCRIPTS = List.of("a-handshake", "b-lb-programming", "c-after-traffic",
+    public static final List<String> TRANSCRIPTS = List.of("a-handshake", "b-lb-programming", "c-after-traffic",
             "d-lb-encap-variants");
 
-    static Path dir() {
+    public static Path dir() {
         return Path.of(System.getProperty("maglev.testdata", "../testdata")).resolve("golden");
     }
 
-    static List<Frame> transcript(String name) {
+    public static List<Frame> transcript(String name) {
         List<Frame> out = new ArrayList<>();
         for (JsonElement e : JsonParser.parseString(read(dir().resolve("api/" + name + ".json"))).getAsJsonArray()) {
             JsonObject o = e.getAsJsonObject();
@@ -52,7 +55,7 @@ final class Golden {
         return out;
     }
 
-    static List<Frame> allFrames() {
+    public static List<Frame> allFrames() {
         List<Frame> out = new ArrayList<>();
         for (String t : TRANSCRIPTS) {
             out.addAll(transcript(t));
@@ -61,7 +64,7 @@ final class Golden {
     }
 
     /** {@code name_crc -> id} from message-table.json. */
-    static Map<String, Integer> messageTable() {
+    public static Map<String, Integer> messageTable() {
         JsonObject o = JsonParser.parseString(read(dir().resolve("api/message-table.json"))).getAsJsonObject();
         Map<String, Integer> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("table").entrySet()) {
@@ -70,11 +73,11 @@ final class Golden {
         return out;
     }
 
-    static String cli(String file) {
+    public static String cli(String file) {
         return read(dir().resolve("cli/" + file));
     }
 
-    static List<Path> cliFiles(String glob) {
+    public static List<Path> cliFiles(String glob) {
         List<Path> out = new ArrayList<>();
         try (var ds = Files.newDirectoryStream(dir().resolve("cli"), glob)) {
             ds.forEach(out::add);
@@ -85,7 +88,7 @@ final class Golden {
         return out;
     }
 
-    static String read(Path p) {
+    public static String read(Path p) {
         try {
             return Files.readString(p);
         } catch (IOException e) {

@@ -11,16 +11,16 @@ import java.util.zip.GZIPInputStream;
 import org.yaml.snakeyaml.Yaml;
 
 /** The stats capture of testdata/golden/stats (README there): image, expected values, dumps. */
-final class GoldenImage {
+public final class GoldenImage {
     private GoldenImage() {}
 
-    static final long SIZE = 33_554_432L;
-    static final long BASE = 0x7f24db529000L;
-    static final long EPOCH = 570;
-    static final long DIRECTORY_OFFSET = 123_232;
-    static final int DIRECTORY_ENTRIES = 3124;
+    public static final long SIZE = 33_554_432L;
+    public static final long BASE = 0x7f24db529000L;
+    public static final long EPOCH = 570;
+    public static final long DIRECTORY_OFFSET = 123_232;
+    public static final int DIRECTORY_ENTRIES = 3124;
 
-    static Path dir() {
+    public static Path dir() {
         String td = System.getProperty("maglev.testdata");
         if (td == null) {
             throw new IllegalStateException("system property maglev.testdata is not set (the root pom sets it for Surefire)");
@@ -29,7 +29,7 @@ final class GoldenImage {
     }
 
     /** Gunzips segment.bin.gz into {@code into}/segment.bin (32 MiB) and returns its path. */
-    static Path gunzip(Path into) throws IOException {
+    public static Path gunzip(Path into) throws IOException {
         Path out = into.resolve("segment.bin");
         try (InputStream in = new GZIPInputStream(Files.newInputStream(dir().resolve("segment.bin.gz")), 1 << 16);
                 OutputStream os = Files.newOutputStream(out)) {
@@ -40,28 +40,28 @@ final class GoldenImage {
 
     /** expected.json as plain maps/lists/numbers (JSON is read with SnakeYAML). */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> expected() throws IOException {
+    public static Map<String, Object> expected() throws IOException {
         try (InputStream in = Files.newInputStream(dir().resolve("expected.json"))) {
             return (Map<String, Object>) new Yaml().load(in);
         }
     }
 
     /** The lines of `vpp_get_stats dump machine` taken at the instant of the image. */
-    static List<String> machineDump() throws IOException {
+    public static List<String> machineDump() throws IOException {
         return Files.readAllLines(dir().resolve("expected-dump-machine.txt"));
     }
 
-    static long num(Object o) {
+    public static long num(Object o) {
         return ((Number) o).longValue();
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object o) {
+    public static Map<String, Object> map(Object o) {
         return (Map<String, Object>) o;
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> list(Object o) {
+    public static List<Object> list(Object o) {
         return (List<Object>) o;
     }
 }

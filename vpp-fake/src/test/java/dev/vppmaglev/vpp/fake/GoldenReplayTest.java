@@ -1,5 +1,7 @@
 package dev.vppmaglev.vpp.fake;
 
+import dev.vppmaglev.vpp.api.Golden;
+import dev.vppmaglev.vpp.stats.GoldenImage;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -92,7 +94,7 @@ class GoldenReplayTest {
     }
 
     @Test
-    void cliTextsEqualTheGoldenFilesAfterTheirSteps() throws Exception {
+    void cliTextsEqualTheGoldenImageAfterTheirSteps() throws Exception {
         start(6030);
         replay("a-handshake");
         replay("b-lb-programming");

@@ -1,8 +1,9 @@
 package dev.vppmaglev.vpp.fake.stats;
 
-import static dev.vppmaglev.vpp.fake.stats.GoldenFiles.list;
-import static dev.vppmaglev.vpp.fake.stats.GoldenFiles.map;
-import static dev.vppmaglev.vpp.fake.stats.GoldenFiles.num;
+import dev.vppmaglev.vpp.stats.GoldenImage;
+import static dev.vppmaglev.vpp.stats.GoldenImage.list;
+import static dev.vppmaglev.vpp.stats.GoldenImage.map;
+import static dev.vppmaglev.vpp.stats.GoldenImage.num;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vppmaglev.vpp.stats.StatsNames;
@@ -40,12 +41,12 @@ class FakeLayoutTest {
 
     @BeforeAll
     static void mapGolden() throws Exception {
-        Path file = GoldenFiles.gunzip(tmp);
+        Path file = GoldenImage.gunzip(tmp);
         arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(file)) {
             golden = new RawStatsImage(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena));
         }
-        expected = GoldenFiles.expected();
+        expected = GoldenImage.expected();
     }
 
     @AfterAll

@@ -1,8 +1,9 @@
 package dev.vppmaglev.vpp.fake.stats;
 
-import static dev.vppmaglev.vpp.fake.stats.GoldenFiles.list;
-import static dev.vppmaglev.vpp.fake.stats.GoldenFiles.map;
-import static dev.vppmaglev.vpp.fake.stats.GoldenFiles.num;
+import dev.vppmaglev.vpp.stats.GoldenImage;
+import static dev.vppmaglev.vpp.stats.GoldenImage.list;
+import static dev.vppmaglev.vpp.stats.GoldenImage.map;
+import static dev.vppmaglev.vpp.stats.GoldenImage.num;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,8 +24,8 @@ class GoldenOverSocketTest {
 
     @Test
     void goldenImageOverTheSocketDecodesToExpectedJson() throws Exception {
-        Path image = GoldenFiles.gunzip(tmp);
-        Map<String, Object> expected = GoldenFiles.expected();
+        Path image = GoldenImage.gunzip(tmp);
+        Map<String, Object> expected = GoldenImage.expected();
         Path sock = tmp.resolve("stats.sock");
         try (FakeStatsServer server = FakeStatsServer.serveImage(sock, image);
                 StatsSegment s = StatsSegment.open(sock)) {
