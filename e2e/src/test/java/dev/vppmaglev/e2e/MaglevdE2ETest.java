@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,12 +51,6 @@ class MaglevdE2ETest {
                 """.formatted(port, withC ? "    c: { address: 127.0.0.4, healthcheck: web }\n" : "");
     }
 
-    private static String metrics(int port) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.body();
-    }
 
     /** The {@code lastTransitionNs} of {@code maglevc --json show backend NAME}. */
     private static String lastTransition(String server, String backend) throws Exception {
@@ -107,7 +97,7 @@ class MaglevdE2ETest {
                 }
                 Programs.Result shown = Programs.maglevc(server, "show", "backends");
                 assertThat(shown.stdout()).containsPattern("(?m)^b\\s+127\\.0\\.0\\.3\\s+down\\s+0/3\\s+web\\s+L4CON");
-                String m = metrics(d.metricsPort);
+                String m = d.metrics();
                 assertThat(m).contains("maglev_backend_state{backend=\"b\"} 2.0")
                         .contains("maglev_backend_state{backend=\"a\"} 1.0")
                         .containsPattern("maglev_backend_transitions_total\\{backend=\"b\",from=\"up\",to=\"down\"\\} 1\\.0");

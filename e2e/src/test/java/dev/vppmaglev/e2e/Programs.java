@@ -141,6 +141,14 @@ final class Programs {
             return "127.0.0.1:" + grpcPort;
         }
 
+        /** The text of {@code GET /metrics} on the metrics listener. */
+        String metrics() throws IOException, InterruptedException {
+            return java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        }
+
         /** Log lines matching {@code p}. */
         List<String> logLines(Predicate<String> p) {
             return out.lines().stream().filter(p).toList();

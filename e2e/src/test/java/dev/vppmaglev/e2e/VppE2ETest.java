@@ -9,10 +9,6 @@ import dev.vppmaglev.vpp.api.msg.LbVip;
 import dev.vppmaglev.vpp.api.msg.Prefix;
 import dev.vppmaglev.vpp.fake.FakeVpp;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,11 +69,6 @@ class VppE2ETest {
                 """.formatted(port);
     }
 
-    private static String metrics(int port) throws Exception {
-        return HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
 
     @Test
     void programsVppShowsItAndServesCountersAcrossAVppRestart() throws Exception {
@@ -131,7 +122,7 @@ class VppE2ETest {
                     assertThat(c.exit()).as(c.stderr()).isZero();
                     assertThat(c.stdout()).containsPattern("192\\.0\\.2\\.20\\s+tcp\\s+80\\s+7\\s+1000\\s+2\\s+3\\s+1012\\s+123456");
                 });
-                assertThat(metrics(d.metricsPort))
+                assertThat(d.metrics())
                         .contains("maglev_vip_packets_total{kind=\"first\",port=\"80\",prefix=\"192.0.2.20/32\",protocol=\"tcp\"} 7.0")
                         .contains("maglev_vip_route_bytes_total{port=\"80\",prefix=\"192.0.2.20/32\",protocol=\"tcp\"} 123456.0")
                         .contains("maglev_vpp_connected 1.0");
@@ -140,7 +131,7 @@ class VppE2ETest {
                 // then the VIP is programmed again and counters flow again.
                 vpp.restart();
                 await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                        assertThat(metrics(d.metricsPort)).doesNotContain("maglev_vip_packets_total{"));
+                        assertThat(d.metrics()).doesNotContain("maglev_vip_packets_total{"));
                 await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                         assertThat(vpp.cli("show lb vips verbose")).contains("192.0.2.20/32")
                                 .containsPattern("127\\.0\\.0\\.2 weight:100"));

@@ -609,40 +609,37 @@ public final class VppApiClient implements AutoCloseable {
 
     private record Outgoing(int context, Pending pending, boolean usesSlot, boolean multi, ByteBuffer... frames) {}
 
+    /** A request whose answer is awaited: the caller's future and the bookkeeping around it. */
     private abstract static sealed class Pending permits CallPending, DumpPending {
         final String name;
+        final CompletableFuture<?> future;
         volatile long sentNanos;
         volatile boolean holdsSlot;
 
-        Pending(String name) {
+        Pending(String name, CompletableFuture<?> future) {
             this.name = name;
+            this.future = future;
         }
 
-        abstract boolean isDone();
+        final boolean isDone() {
+            return future.isDone();
+        }
 
-        abstract void fail(VppException e);
+        final void fail(VppException e) {
+            future.completeExceptionally(e);
+        }
 
         abstract void accept(VppApiClient c, int ctx, MessageType<?> type, ByteBuffer body);
     }
 
     private static final class CallPending<R> extends Pending {
         final MessageType<R> replyType;
-        final CompletableFuture<R> future;
+        final CompletableFuture<R> result;
 
-        CallPending(String name, MessageType<R> replyType, CompletableFuture<R> future) {
-            super(name);
+        CallPending(String name, MessageType<R> replyType, CompletableFuture<R> result) {
+            super(name, result);
             this.replyType = replyType;
-            this.future = future;
-        }
-
-        @Override
-        boolean isDone() {
-            return future.isDone();
-        }
-
-        @Override
-        void fail(VppException e) {
-            future.completeExceptionally(e);
+            this.result = result;
         }
 
         @Override
@@ -671,30 +668,20 @@ public final class VppApiClient implements AutoCloseable {
             if (retval != 0) {
                 future.completeExceptionally(new VppApiException(name, retval, reply));
             } else {
-                future.complete(reply);
+                result.complete(reply);
             }
         }
     }
 
     private static final class DumpPending<D> extends Pending {
         final MessageType<D> detailsType;
-        final CompletableFuture<List<D>> future;
+        final CompletableFuture<List<D>> result;
         final ArrayList<D> items = new ArrayList<>();
 
-        DumpPending(String name, MessageType<D> detailsType, CompletableFuture<List<D>> future) {
-            super(name);
+        DumpPending(String name, MessageType<D> detailsType, CompletableFuture<List<D>> result) {
+            super(name, result);
             this.detailsType = detailsType;
-            this.future = future;
-        }
-
-        @Override
-        boolean isDone() {
-            return future.isDone();
-        }
-
-        @Override
-        void fail(VppException e) {
-            future.completeExceptionally(e);
+            this.result = result;
         }
 
         @Override
@@ -724,7 +711,7 @@ public final class VppApiClient implements AutoCloseable {
                     log.atDebug().setMessage("vpp-api-recv").addKeyValue("api_msg", type.name()).addKeyValue("context", ctx)
                             .addKeyValue("details", items.size()).log();
                 }
-                future.complete(Collections.unmodifiableList(items));
+                result.complete(Collections.unmodifiableList(items));
                 return;
             }
             c.observer.onMessage(type.name(), Direction.RECV, false);
