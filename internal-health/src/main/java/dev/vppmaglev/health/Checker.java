@@ -16,6 +16,7 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -298,18 +299,57 @@ public final class Checker implements AutoCloseable {
         }
     }
 
+    /**
+     * One consistent picture for readers that combine several parts (the gRPC API, metrics): the
+     * live config and every backend's and frontend's state, taken under one lock.
+     *
+     * @param config    the live config (runtime weights included)
+     * @param backends  every backend's state, in config order
+     * @param frontends every frontend's computed state, in config order
+     */
+    public record View(Config config, Map<String, BackendState> backends, Map<String, FrontendState> frontends) {
+        /** A backend's state; {@link BackendState#UNKNOWN} for a name not in this view. */
+        public BackendState state(String backend) {
+            return backends.getOrDefault(backend, BackendState.UNKNOWN);
+        }
+    }
+
+    /** {@link View} of now: one lock acquisition, copies of the two state maps. */
+    public View view() {
+        synchronized (lock) {
+            return new View(config, backendStatesLocked(), Collections.unmodifiableMap(new LinkedHashMap<>(frontendStates)));
+        }
+    }
+
+    /**
+     * Runs {@code action} with every frontend's current state while no transition can be
+     * published (listeners are called under the same lock), so a subscriber registered inside
+     * {@code action} sees the snapshot first and then every later transition, none lost or
+     * reordered. {@code action} must be quick and must not call back into this checker's
+     * mutators.
+     */
+    public <T> T withFrontendStates(java.util.function.Function<Map<String, FrontendState>, T> action) {
+        synchronized (lock) {
+            return action.apply(Collections.unmodifiableMap(new LinkedHashMap<>(frontendStates)));
+        }
+    }
+
     /** Every backend's state by name, in config order. */
     public Map<String, BackendState> backendStates() {
         synchronized (lock) {
-            Map<String, BackendState> out = new LinkedHashMap<>();
-            for (String name : config.backends().keySet()) {
-                Worker w = workers.get(name);
-                if (w != null) {
-                    out.put(name, w.state);
-                }
-            }
-            return out;
+            return backendStatesLocked();
         }
+    }
+
+    private Map<String, BackendState> backendStatesLocked() {
+        Map<String, BackendState> out = new LinkedHashMap<>();
+        for (String name : config.backends().keySet()) {
+            Worker w = workers.get(name);
+            if (w != null) {
+                out.put(name, w.state);
+            }
+        }
+        return out;
     }
 
     /**

@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * Fan-out of daemon events (log records, backend and frontend transitions) to WatchEvents
@@ -20,9 +19,11 @@ import java.util.function.Supplier;
  * {@code onOverflow} callback runs once, the subscription closes) so that one client that stops
  * reading cannot hold memory or slow the others down.
  *
- * <p>Ordering: events are queued in publish order. {@link #subscribe} runs the snapshot supplier
- * and registers the subscription under the same lock {@link #publish} takes, so a subscriber sees
- * its snapshot first and then every later event, none lost in between.
+ * <p>Ordering: events are queued in publish order. {@link #subscribe} queues the snapshot and
+ * registers the subscription under the lock {@link #publish} takes; a caller that must not miss
+ * an event between taking its snapshot and subscribing takes both while the event source cannot
+ * publish (the checker: {@code Checker.withFrontendStates}). The hub never calls out to code that
+ * takes other locks while holding its own, so the lock order is always source -> hub.
  */
 public final class EventHub {
 
@@ -58,6 +59,7 @@ public final class EventHub {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final Object demandLock = new Object();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final Consumer<LogLevel> logLevelDemand;
 
@@ -75,18 +77,17 @@ public final class EventHub {
      *
      * @param filter      what it wants
      * @param capacity    how many undelivered events it may have queued before it is cut off
-     * @param snapshot    events it gets first (e.g. every frontend's state with from == to);
-     *                    called under the publish lock
+     * @param snapshot    events it gets first (e.g. every frontend's state with from == to)
      * @param onAvailable called (on the publishing thread; must be quick) when events are queued
      * @param onOverflow  called once, with a reason, when the queue overflowed and the
      *                    subscription was closed
      */
-    public Subscription subscribe(Filter filter, int capacity, Supplier<List<Event>> snapshot,
+    public Subscription subscribe(Filter filter, int capacity, List<Event> snapshot,
                                   Runnable onAvailable, Consumer<String> onOverflow) {
         Subscription s = new Subscription(filter, capacity, onAvailable, onOverflow);
         lock.lock();
         try {
-            for (Event e : snapshot.get()) {
+            for (Event e : snapshot) {
                 if (filter.accepts(e)) {
                     s.offer(e);
                 }
@@ -136,14 +137,17 @@ public final class EventHub {
         }
     }
 
+    /** Computes and applies the demand in one step, so concurrent changes apply in order. */
     private void demandChanged() {
-        LogLevel min = null;
-        for (Subscription s : subscriptions) {
-            if (s.filter.log() && (min == null || s.filter.logLevel().compareTo(min) < 0)) {
-                min = s.filter.logLevel();
+        synchronized (demandLock) {
+            LogLevel min = null;
+            for (Subscription s : subscriptions) {
+                if (s.filter.log() && (min == null || s.filter.logLevel().compareTo(min) < 0)) {
+                    min = s.filter.logLevel();
+                }
             }
+            logLevelDemand.accept(min);
         }
-        logLevelDemand.accept(min);
     }
 
     /** One subscriber's queue. Thread-safe; {@link #poll} is meant for one consumer at a time. */

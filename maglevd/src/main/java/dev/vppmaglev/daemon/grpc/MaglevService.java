@@ -57,7 +57,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,9 +98,10 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
     @Override
     public void listFrontends(ListFrontendsRequest req, StreamObserver<ListFrontendsResponse> out) {
         GrpcErrors.unary(out, () -> {
+            Checker.View view = checker.view(); // one consistent snapshot for every frontend
             ListFrontendsResponse.Builder b = ListFrontendsResponse.newBuilder();
-            for (Frontend f : checker.config().frontends().values()) {
-                b.addFrontends(frontendInfo(f));
+            for (Frontend f : view.config().frontends().values()) {
+                b.addFrontends(frontendInfo(f, view));
             }
             return b.build();
         });
@@ -109,7 +109,11 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
     @Override
     public void getFrontend(GetFrontendRequest req, StreamObserver<FrontendInfo> out) {
-        GrpcErrors.unary(out, () -> frontendInfo(frontend(GrpcErrors.name("name", req.getName()))));
+        GrpcErrors.unary(out, () -> {
+            String name = GrpcErrors.name("name", req.getName());
+            Checker.View view = checker.view();
+            return frontendInfo(frontend(view, name), view);
+        });
     }
 
     @Override
@@ -132,22 +136,26 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
                     .addKeyValue("to", Integer.toString(req.getWeight())).log();
             // No backend transition happens, so the reconciler would not notice: ask for a sync.
             vpp.requestSync(fe);
-            return frontendInfo(frontend(fe));
+            Checker.View view = checker.view();
+            return frontendInfo(frontend(view, fe), view);
         });
     }
 
     private Frontend frontend(String name) {
-        Frontend f = checker.config().frontends().get(name);
+        return frontend(checker.view(), name);
+    }
+
+    private static Frontend frontend(Checker.View view, String name) {
+        Frontend f = view.config().frontends().get(name);
         if (f == null) {
             throw new UnknownNameException("frontend", name);
         }
         return f;
     }
 
-    private FrontendInfo frontendInfo(Frontend f) {
-        FrontendState state = checker.frontendState(f.name());
-        Map<String, BackendState> states = checker.backendStates();
-        return ProtoMapper.frontend(f, state, n -> states.getOrDefault(n, BackendState.UNKNOWN));
+    private static FrontendInfo frontendInfo(Frontend f, Checker.View view) {
+        FrontendState state = view.frontends().getOrDefault(f.name(), FrontendState.UNKNOWN);
+        return ProtoMapper.frontend(f, state, view::state);
     }
 
     // ---------------------------------------------------------------- backends
@@ -252,16 +260,17 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
         }
         ServerCallStreamObserver<Event> call = (ServerCallStreamObserver<Event>) out;
         WatchStream stream = new WatchStream(call, watchExecutor);
-        Supplier<List<Event>> snapshot = () -> {
-            List<Event> events = new ArrayList<>();
+        // Subscribe while the checker cannot publish a transition: the snapshot comes first, every
+        // later transition after it. Lock order is always checker -> hub (the checker publishes
+        // under its lock), never the reverse.
+        EventHub.Subscription sub = checker.withFrontendStates(states -> {
+            List<Event> snapshot = new ArrayList<>(states.size());
             Instant now = Instant.now();
-            for (Map.Entry<String, FrontendState> e : checker.frontendStates().entrySet()) {
-                events.add(ProtoMapper.frontendEvent(e.getKey(), e.getValue(), e.getValue(), now));
+            for (Map.Entry<String, FrontendState> e : states.entrySet()) {
+                snapshot.add(ProtoMapper.frontendEvent(e.getKey(), e.getValue(), e.getValue(), now));
             }
-            return events;
-        };
-        EventHub.Subscription sub = hub.subscribe(filter, WATCH_QUEUE_CAPACITY, snapshot,
-                stream::drainSoon, stream::overflow);
+            return hub.subscribe(filter, WATCH_QUEUE_CAPACITY, snapshot, stream::drainSoon, stream::overflow);
+        });
         stream.start(sub);
     }
 

@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
@@ -65,7 +65,8 @@ public final class Logging {
         });
         console.start();
 
-        AppenderBase<ILoggingEvent> events = new AppenderBase<>() {
+        // Unsynchronized: the hub is thread-safe, and a monitor here would serialise every log call.
+        UnsynchronizedAppenderBase<ILoggingEvent> events = new UnsynchronizedAppenderBase<>() {
             @Override
             protected void append(ILoggingEvent e) {
                 Consumer<Event> s = logging.sink;

@@ -40,9 +40,9 @@ class EventHubTest {
     @Test
     void filtersByKindAndLogLevel() {
         EventHub.Subscription logsOnly = hub.subscribe(new EventHub.Filter(true, LogLevel.WARN, false, false),
-                100, List::of, () -> {}, r -> {});
+                100, List.of(), () -> {}, r -> {});
         EventHub.Subscription backendsOnly = hub.subscribe(new EventHub.Filter(false, LogLevel.INFO, true, false),
-                100, List::of, () -> {}, r -> {});
+                100, List.of(), () -> {}, r -> {});
 
         hub.publish(log("info", "probe-done"));
         hub.publish(log("error", "vpp-lbsync-error"));
@@ -56,7 +56,7 @@ class EventHubTest {
     @Test
     void snapshotComesFirstThenLiveEventsInOrder() {
         EventHub.Subscription s = hub.subscribe(new EventHub.Filter(false, LogLevel.INFO, true, true), 100,
-                () -> List.of(frontend("snap-a"), frontend("snap-b")), () -> {}, r -> {});
+                List.of(frontend("snap-a"), frontend("snap-b")), () -> {}, r -> {});
         hub.publish(backend("b1"));
         hub.publish(frontend("live"));
 
@@ -68,10 +68,10 @@ class EventHubTest {
     void slowSubscriberIsCutOffWithoutAffectingOthers() {
         AtomicReference<String> reason = new AtomicReference<>();
         EventHub.Subscription slow = hub.subscribe(new EventHub.Filter(false, LogLevel.INFO, true, false),
-                3, List::of, () -> {}, reason::set);
+                3, List.of(), () -> {}, reason::set);
         AtomicInteger available = new AtomicInteger();
         EventHub.Subscription fast = hub.subscribe(new EventHub.Filter(false, LogLevel.INFO, true, false),
-                3, List::of, available::incrementAndGet, r -> {});
+                3, List.of(), available::incrementAndGet, r -> {});
 
         for (int i = 0; i < 10; i++) {
             hub.publish(backend("b" + i));
@@ -89,9 +89,9 @@ class EventHubTest {
     @Test
     void reportsTheLowestLogLevelSubscribersWant() {
         EventHub.Subscription debug = hub.subscribe(new EventHub.Filter(true, LogLevel.DEBUG, false, false),
-                10, List::of, () -> {}, r -> {});
+                10, List.of(), () -> {}, r -> {});
         EventHub.Subscription warn = hub.subscribe(new EventHub.Filter(true, LogLevel.WARN, false, false),
-                10, List::of, () -> {}, r -> {});
+                10, List.of(), () -> {}, r -> {});
         assertThat(demands.getLast()).isEqualTo(LogLevel.DEBUG);
         debug.close();
         assertThat(demands.getLast()).isEqualTo(LogLevel.WARN);
