@@ -48,6 +48,8 @@ public final class Daemon implements AutoCloseable {
     private final HttpEndpoints http;
     private final ExecutorService handlers;
     private final VppIntegration vppIntegration;
+    /** Set once the first config is applied: /readiness and grpc.health.v1 say so. */
+    private volatile boolean running;
 
     private Daemon(Flags flags, BuildInfo build, Logging logging, Instant startedAt) throws ConfigException, IOException {
         GrpcListen listen = grpcListen(flags); // bad flag combinations fail before anything starts
@@ -104,7 +106,8 @@ public final class Daemon implements AutoCloseable {
         if (flags.metricsAddr.isBlank()) {
             http = null;
         } else {
-            Supplier<String> notReady = vppNotReady;
+            Supplier<String> vppReadiness = vppNotReady;
+            Supplier<String> notReady = () -> !running ? "starting" : vppReadiness.get();
             http = new HttpEndpoints(ListenAddress.parse(flags.metricsAddr), registry, notReady);
             closers.push(http);
         }
@@ -117,6 +120,8 @@ public final class Daemon implements AutoCloseable {
             vppIntegration.start();
             closers.push(vppIntegration);
         }
+        running = true;
+        grpc.serving();
     }
 
     /**

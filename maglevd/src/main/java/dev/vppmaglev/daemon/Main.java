@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -80,6 +82,26 @@ public final class Main {
                 .addKeyValue("commit", build.commit()).addKeyValue("date", build.date())
                 .addKeyValue("config", flags.config.toString()).log();
 
+        // Signals first: a SIGHUP during start-up (entering a netns can take seconds) must not
+        // kill the JVM; it is remembered and runs once the daemon is up. After SIGTERM/SIGINT,
+        // SIGHUP is ignored.
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicReference<Daemon> running = new AtomicReference<>();
+        AtomicBoolean reloadPending = new AtomicBoolean();
+        Signal.handle(new Signal("HUP"), s -> {
+            Daemon d = running.get();
+            if (stop.getCount() == 0) {
+                log.atInfo().setMessage("sighup-ignored").addKeyValue("reason", "shutting down").log();
+            } else if (d == null) {
+                reloadPending.set(true);
+                log.atInfo().setMessage("sighup-deferred").addKeyValue("reason", "still starting").log();
+            } else {
+                reloadAsync(d, log);
+            }
+        });
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+
         Daemon daemon;
         try {
             daemon = Daemon.start(flags, build, logging, startedAt);
@@ -96,12 +118,11 @@ public final class Main {
             err.println("maglevd: " + e.getMessage());
             return EXIT_START;
         }
+        running.set(daemon);
+        if (reloadPending.getAndSet(false)) {
+            reloadAsync(daemon, log);
+        }
 
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().name("reload").start(
-                () -> daemon.configs().reload("sighup")));
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
         log.atInfo().setMessage("started").addKeyValue("grpc_port", daemon.grpcPort())
                 .addKeyValue("metrics_port", daemon.metricsPort()).log();
         try {
@@ -110,9 +131,22 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         log.atInfo().setMessage("stopping").log();
+        running.set(null);
         daemon.close();
         log.atInfo().setMessage("stopped").log();
         return 0;
+    }
+
+    /** Runs the SIGHUP reload on its own thread; a failure is logged, never thrown at the JVM. */
+    private static void reloadAsync(Daemon d, Logger log) {
+        Thread.ofPlatform().name("reload").start(() -> {
+            try {
+                d.configs().reload("sighup");
+            } catch (RuntimeException e) {
+                log.atError().setMessage("config-reload-failed").setCause(e).addKeyValue("trigger", "sighup")
+                        .addKeyValue("error", String.valueOf(e)).log();
+            }
+        });
     }
 
     /** {@code --check}: prints the verdict; exit 0 / 1 (parse) / 2 (semantic). */

@@ -44,7 +44,14 @@ public final class GrpcErrors {
             case UnknownNameException u -> Status.NOT_FOUND.withDescription(u.getMessage());
             case RefusedTransitionException r -> Status.FAILED_PRECONDITION.withDescription(r.getMessage());
             case VppUnavailableException v -> Status.UNAVAILABLE.withDescription(v.getMessage());
-            case IllegalArgumentException i -> Status.INVALID_ARGUMENT.withDescription(i.getMessage());
+            case InvalidArgumentException i -> Status.INVALID_ARGUMENT.withDescription(i.getMessage());
+            case IllegalArgumentException i -> {
+                // Not one of ours: most likely a bug below that happened to be about an argument.
+                // The client gets INVALID_ARGUMENT with the message; the trace goes to the log.
+                log.atError().setMessage("grpc-unexpected-argument-error").setCause(i)
+                        .addKeyValue("error", String.valueOf(i)).log();
+                yield Status.INVALID_ARGUMENT.withDescription(i.getMessage());
+            }
             default -> {
                 log.atError().setMessage("grpc-internal-error").setCause(e)
                         .addKeyValue("error", String.valueOf(e)).log();
@@ -60,18 +67,18 @@ public final class GrpcErrors {
      *
      * @param field the request field, for the message ({@code name}, {@code frontend}, ...)
      * @return {@code value}
-     * @throws IllegalArgumentException otherwise
+     * @throws InvalidArgumentException otherwise
      */
     public static String name(String field, String value) {
         if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException(field + " is required");
+            throw new InvalidArgumentException(field + " is required");
         }
         if (value.length() > MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException(field + " is longer than " + MAX_NAME_LENGTH + " characters");
+            throw new InvalidArgumentException(field + " is longer than " + MAX_NAME_LENGTH + " characters");
         }
         for (int i = 0; i < value.length(); i++) {
             if (Character.isISOControl(value.charAt(i))) {
-                throw new IllegalArgumentException(field + " contains a control character");
+                throw new InvalidArgumentException(field + " contains a control character");
             }
         }
         return value;

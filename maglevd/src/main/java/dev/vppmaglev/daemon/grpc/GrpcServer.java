@@ -106,6 +106,13 @@ public final class GrpcServer implements AutoCloseable {
             close();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
+        // NOT_SERVING until the daemon has applied its first config (serving()).
+        health.setStatus("", ServingStatus.NOT_SERVING);
+        health.setStatus("maglev.Maglev", ServingStatus.NOT_SERVING);
+    }
+
+    /** Marks the service SERVING in grpc.health.v1 (the daemon calls it once it is running). */
+    public void serving() {
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus("maglev.Maglev", ServingStatus.SERVING);
     }
@@ -153,6 +160,10 @@ public final class GrpcServer implements AutoCloseable {
     private Server start(NettyServerBuilder b, BindableService service, ServerInterceptor counting,
                          ServerInterceptor access, boolean reflection) throws IOException {
         // Interceptors run last-added first: count every call, including refused ones.
+        // HTTP/2 keepalive: a client that vanished (half-open TCP) is noticed and its streams —
+        // WatchEvents queues included — released; clients may ping every 10 s.
+        b.keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS)
+                .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
         b.addService(ServerInterceptors.intercept(service, access, counting))
                 .addService(ServerInterceptors.intercept(health.getHealthService(), counting))
                 .executor(executor);

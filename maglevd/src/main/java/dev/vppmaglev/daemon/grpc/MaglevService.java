@@ -71,6 +71,8 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
     /** Undelivered events a WatchEvents client may have before it is cut off. */
     public static final int WATCH_QUEUE_CAPACITY = 4096;
+    /** WatchEvents streams open at once; more are refused with RESOURCE_EXHAUSTED. */
+    public static final int MAX_WATCHERS = 4096;
 
     private final Checker checker;
     private final ConfigManager configs;
@@ -123,7 +125,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
             String pool = GrpcErrors.name("pool", req.getPool());
             String be = GrpcErrors.name("backend", req.getBackend());
             if (req.getWeight() > PoolBackend.MAX_WEIGHT) {
-                throw new IllegalArgumentException("weight " + Integer.toUnsignedString(req.getWeight())
+                throw new InvalidArgumentException("weight " + Integer.toUnsignedString(req.getWeight())
                         + " out of range 0.." + PoolBackend.MAX_WEIGHT);
             }
             Frontend before = frontend(fe);
@@ -254,8 +256,13 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
         EventHub.Filter filter;
         try {
             filter = filterOf(req);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidArgumentException e) {
             out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        if (hub.subscriberCount() >= MAX_WATCHERS) {
+            out.onError(Status.RESOURCE_EXHAUSTED.withDescription("too many WatchEvents streams open ("
+                    + MAX_WATCHERS + "); close some and retry").asRuntimeException());
             return;
         }
         ServerCallStreamObserver<Event> call = (ServerCallStreamObserver<Event>) out;
@@ -274,9 +281,17 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
         stream.start(sub);
     }
 
+    private static LogLevel logLevel(String s) {
+        try {
+            return LogLevel.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException(e.getMessage());
+        }
+    }
+
     /** The request's filter; no kind selected means every kind. */
     static EventHub.Filter filterOf(WatchRequest req) {
-        LogLevel level = req.getLogLevel().isEmpty() ? LogLevel.INFO : LogLevel.parse(req.getLogLevel());
+        LogLevel level = req.getLogLevel().isEmpty() ? LogLevel.INFO : logLevel(req.getLogLevel());
         boolean all = !req.getLog() && !req.getBackend() && !req.getFrontend();
         return new EventHub.Filter(all || req.getLog(), level, all || req.getBackend(), all || req.getFrontend());
     }
@@ -340,7 +355,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
     @Override
     public void setLogLevel(SetLogLevelRequest req, StreamObserver<SetLogLevelResponse> out) {
         GrpcErrors.unary(out, () -> {
-            LogLevel level = LogLevel.parse(req.getLevel());
+            LogLevel level = logLevel(req.getLevel());
             LogLevel prev = logging.setLevel(level);
             audit("SetLogLevel").addKeyValue("from", prev.keyword()).addKeyValue("to", level.keyword()).log();
             return SetLogLevelResponse.newBuilder().setPrevious(prev.keyword()).setLevel(level.keyword()).build();

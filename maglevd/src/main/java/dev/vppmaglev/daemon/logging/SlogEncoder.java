@@ -14,7 +14,8 @@ import org.slf4j.event.KeyValuePair;
  *
  * <p>Our own code logs an event name as the message and details as SLF4J key-values; records from
  * libraries (Netty, gRPC) carry their formatted message and a {@code logger} attribute. A throwable
- * becomes an {@code error} attribute ({@code Class: message}), never a multi-line stack trace.
+ * becomes an {@code error} attribute ({@code Class: message}), never a multi-line stack trace; an
+ * ERROR record also gets {@code stack}: its top frames on one line, so bugs can be traced.
  */
 public final class SlogEncoder extends EncoderBase<ILoggingEvent> {
 
@@ -73,7 +74,8 @@ public final class SlogEncoder extends EncoderBase<ILoggingEvent> {
     }
 
     /** Keys the encoder writes itself. */
-    private static final java.util.Set<String> RESERVED = java.util.Set.of("time", "level", "msg", "logger", "error");
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("time", "level", "msg", "logger", "error",
+            "stack");
 
     /** A key and value of one record, in output order. */
     record Attr(String key, Object value) {}
@@ -97,8 +99,30 @@ public final class SlogEncoder extends EncoderBase<ILoggingEvent> {
         if (t != null) {
             out.add(new Attr("error", t.getMessage() == null ? t.getClassName()
                     : t.getClassName() + ": " + t.getMessage()));
+            if (e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR)) {
+                out.add(new Attr("stack", stack(t)));
+            }
         }
         return out;
+    }
+
+    /**
+     * Where an ERROR came from, on one line: the top 10 frames of the throwable and of each of up
+     * to 3 causes.
+     */
+    static String stack(IThrowableProxy t) {
+        StringBuilder sb = new StringBuilder(256);
+        int depth = 0;
+        for (IThrowableProxy c = t; c != null && depth < 4; c = c.getCause(), depth++) {
+            if (c != t) {
+                sb.append(" | caused by ").append(c.getClassName()).append(": ").append(c.getMessage());
+            }
+            var frames = c.getStackTraceElementProxyArray();
+            for (int i = 0; i < frames.length && i < 10; i++) {
+                sb.append(i == 0 && c == t ? "" : " < ").append(frames[i].getStackTraceElement());
+            }
+        }
+        return sb.toString();
     }
 
     private static void json(StringBuilder sb, String s) {

@@ -56,4 +56,18 @@ class SlogEncoderTest {
                 .contains("\"attr_level\":\"x\"");
         assertThat(line.split("\"msg\":", -1)).hasSize(2);
     }
+
+    @Test
+    void errorsCarryTheirStackOnOneLine() {
+        LoggerContext ctx = new LoggerContext();
+        LoggingEvent e = new LoggingEvent("x", ctx.getLogger("dev.vppmaglev.x"), Level.ERROR, "grpc-internal-error",
+                new IllegalStateException("boom", new java.io.IOException("disk")), null);
+        e.setInstant(Instant.parse("2026-11-21T08:00:00Z"));
+        String line = new String(new SlogEncoder(SlogEncoder.Format.JSON).encode(e), StandardCharsets.UTF_8);
+        assertThat(line).contains("\"error\":\"java.lang.IllegalStateException: boom\"")
+                .contains("\"stack\":\"dev.vppmaglev.daemon.logging.SlogEncoderTest.errorsCarryTheirStackOnOneLine(")
+                .contains("caused by java.io.IOException: disk")
+                .endsWith("}\n");
+        assertThat(line.strip()).doesNotContain("\n");
+    }
 }
