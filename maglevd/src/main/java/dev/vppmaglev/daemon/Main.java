@@ -75,7 +75,16 @@ public final class Main {
             err.println("maglevd: " + e.getMessage());
             return EXIT_USAGE;
         }
-        Logging logging = Logging.configure(level, format, new FileOutputStream(FileDescriptor.out));
+        Logging logging = Logging.configure(level, format, new FileOutputStream(FileDescriptor.out), true);
+        try {
+            return runDaemon(flags, build, logging, err);
+        } finally {
+            logging.close();
+        }
+    }
+
+    /** The daemon's life, from the {@code starting} log line to {@code stopped}; the exit status. */
+    private static int runDaemon(Flags flags, BuildInfo build, Logging logging, PrintStream err) {
         Logger log = LoggerFactory.getLogger(Main.class);
         Instant startedAt = Instant.now();
         log.atInfo().setMessage("starting").addKeyValue("version", build.version())

@@ -29,6 +29,9 @@ import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.SocketChannel;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -80,19 +83,31 @@ public final class GrpcServer implements AutoCloseable {
                 logListen(listen);
             }
             if (listen.socket() != null) {
-                Path socket = listen.socket();
-                Files.deleteIfExists(socket);
-                NettyServerBuilder b = NettyServerBuilder.forAddress(UnixDomainSocketAddress.of(socket))
-                        .channelType(NioServerDomainSocketChannel.class)
-                        .bossEventLoopGroup(group).workerEventLoopGroup(group);
-                servers.add(start(b, service, counting, new AccessInterceptor(true, listen.mutations()),
-                        listen.reflection()));
-                socketPath = socket;
-                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
-                if (!listen.socketGroup().isEmpty()) {
-                    GroupPrincipal g = socket.getFileSystem().getUserPrincipalLookupService()
-                            .lookupPrincipalByGroupName(listen.socketGroup());
-                    Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(g);
+                Path socket = listen.socket().toAbsolutePath();
+                refuseIfServed(socket);
+                // Bind in a private directory, set mode and group, then move the socket into place:
+                // at no moment can someone outside the group connect through a looser mode.
+                Path parent = socket.getParent();
+                Path staging = Files.createTempDirectory(parent, ".maglevd-grpc-",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Path bound = staging.resolve("grpc.sock");
+                try {
+                    NettyServerBuilder b = NettyServerBuilder.forAddress(UnixDomainSocketAddress.of(bound))
+                            .channelType(NioServerDomainSocketChannel.class)
+                            .bossEventLoopGroup(group).workerEventLoopGroup(group);
+                    servers.add(start(b, service, counting, new AccessInterceptor(true, listen.mutations()),
+                            listen.reflection()));
+                    Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-rw----"));
+                    if (!listen.socketGroup().isEmpty()) {
+                        GroupPrincipal g = bound.getFileSystem().getUserPrincipalLookupService()
+                                .lookupPrincipalByGroupName(listen.socketGroup());
+                        Files.getFileAttributeView(bound, PosixFileAttributeView.class).setGroup(g);
+                    }
+                    Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    socketPath = socket;
+                } finally {
+                    Files.deleteIfExists(bound);
+                    Files.deleteIfExists(staging);
                 }
                 log.atInfo().setMessage("grpc-listen").addKeyValue("socket", socket.toString())
                         .addKeyValue("mode", "0660")
@@ -115,6 +130,23 @@ public final class GrpcServer implements AutoCloseable {
     public void serving() {
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus("maglev.Maglev", ServingStatus.SERVING);
+    }
+
+    /**
+     * A socket file at {@code socket} that still accepts connections belongs to a running process
+     * (another maglevd): refuse to take it over. A dead one (connection refused) is replaced.
+     */
+    private static void refuseIfServed(Path socket) throws IOException {
+        if (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException notServed) {
+            return; // stale: Files.move replaces it
+        }
+        throw new IOException("--grpc-socket " + socket + ": another process is serving on it (another maglevd?);"
+                + " refusing to replace it");
     }
 
     private static SslContext tls(GrpcListen listen) throws IOException {

@@ -38,11 +38,23 @@ public final class Logging {
         this.consoleLevel = level;
     }
 
+    /** Records waiting for stdout before new ones are dropped (the async writer). */
+    static final int QUEUE = 16_384;
+
+    /** {@link #configure(LogLevel, SlogEncoder.Format, OutputStream, boolean)}, writing synchronously. */
+    public static Logging configure(LogLevel level, SlogEncoder.Format format, OutputStream out) {
+        return configure(level, format, out, false);
+    }
+
     /**
      * Replaces logback's configuration: stdout in {@code format} at {@code level}; routes
      * java.util.logging (gRPC) through SLF4J.
+     *
+     * @param async write stdout from a background thread (the daemon): a stalled stdout (a full
+     *              pipe, a stuck journald) then never stalls probing; records beyond a queue of
+     *              {@value #QUEUE} are dropped rather than waited for. {@link #close()} drains it.
      */
-    public static Logging configure(LogLevel level, SlogEncoder.Format format, OutputStream out) {
+    public static Logging configure(LogLevel level, SlogEncoder.Format format, OutputStream out, boolean async) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
         Logging logging = new Logging(ctx, level);
@@ -56,14 +68,28 @@ public final class Logging {
         console.setEncoder(encoder);
         console.setOutputStream(out);
         console.setImmediateFlush(true);
-        console.addFilter(new Filter<>() {
+        Filter<ILoggingEvent> threshold = new Filter<>() {
             @Override
             public FilterReply decide(ILoggingEvent e) {
                 return LogLevel.of(e.getLevel()).compareTo(logging.consoleLevel) >= 0
                         ? FilterReply.NEUTRAL : FilterReply.DENY;
             }
-        });
+        };
         console.start();
+        ch.qos.logback.core.Appender<ILoggingEvent> stdout = console;
+        if (async) {
+            ch.qos.logback.classic.AsyncAppender queue = new ch.qos.logback.classic.AsyncAppender();
+            queue.setName("stdout-async");
+            queue.setContext(ctx);
+            queue.setQueueSize(QUEUE);
+            queue.setDiscardingThreshold(0); // keep every level until the queue is full
+            queue.setNeverBlock(true);
+            queue.setMaxFlushTime(2000);
+            queue.addAppender(console);
+            stdout = queue;
+        }
+        stdout.addFilter(threshold); // before the queue: records only subscribers want never queue
+        stdout.start();
 
         // Unsynchronized: the hub is thread-safe, and a monitor here would serialise every log call.
         UnsynchronizedAppenderBase<ILoggingEvent> events = new UnsynchronizedAppenderBase<>() {
@@ -81,7 +107,7 @@ public final class Logging {
         events.start();
 
         Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.addAppender(console);
+        root.addAppender(stdout);
         root.addAppender(events);
         // gRPC logs through java.util.logging.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -90,6 +116,11 @@ public final class Logging {
         ctx.getLogger("io.netty.bootstrap").setLevel(Level.ERROR);
         logging.applyThresholds();
         return logging;
+    }
+
+    /** Flushes and stops logging (the async writer drains for up to 2 s). Call last at exit. */
+    public void close() {
+        ctx.stop();
     }
 
     /** Streams records at or above the subscribers' demand to {@code sink} (the event hub). */

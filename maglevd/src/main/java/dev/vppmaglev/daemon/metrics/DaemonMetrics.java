@@ -2,7 +2,6 @@ package dev.vppmaglev.daemon.metrics;
 
 import dev.vppmaglev.config.Frontend;
 import dev.vppmaglev.config.HealthCheck;
-import dev.vppmaglev.health.BackendState;
 import dev.vppmaglev.health.BackendStatus;
 import dev.vppmaglev.health.BackendTransition;
 import dev.vppmaglev.health.Checker;
@@ -14,7 +13,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,9 +33,17 @@ public final class DaemonMetrics implements HealthListener {
     private final Counter transitions;
     private final Counter grpcRequests;
 
+    /** One scrape reads the backends' statuses once, however many gauges use them. */
+    private static final long STATUS_REUSE_NANOS = 250_000_000L;
+
+    private record Statuses(long takenNanos, List<BackendStatus> list) {}
+
+    private final Checker checker;
+    private volatile Statuses statuses;
+
     public DaemonMetrics(PrometheusRegistry registry, Checker checker) {
         this.registry = Objects.requireNonNull(registry);
-        Objects.requireNonNull(checker);
+        this.checker = Objects.requireNonNull(checker);
         probes = Counter.builder().name("maglev_probe_total")
                 .help("Health-check probes by backend, check type, result (success|failure) and result code.")
                 .labelNames("backend", "type", "result", "code").register(registry);
@@ -55,7 +62,7 @@ public final class DaemonMetrics implements HealthListener {
                 .help("Backend state: 0 unknown, 1 up, 2 down, 3 paused, 4 disabled, 5 removed.")
                 .labelNames("backend")
                 .callback(cb -> {
-                    for (BackendStatus s : checker.statuses()) {
+                    for (BackendStatus s : statuses()) {
                         cb.call(s.state().ordinal(), s.name());
                     }
                 }).register(registry);
@@ -63,7 +70,7 @@ public final class DaemonMetrics implements HealthListener {
                 .help("Backend rise/fall counter (healthy when >= rise).")
                 .labelNames("backend")
                 .callback(cb -> {
-                    for (BackendStatus s : checker.statuses()) {
+                    for (BackendStatus s : statuses()) {
                         cb.call(s.counter(), s.name());
                     }
                 }).register(registry);
@@ -71,7 +78,7 @@ public final class DaemonMetrics implements HealthListener {
                 .help("1 when the backend is enabled, 0 when an operator or the config disabled it.")
                 .labelNames("backend")
                 .callback(cb -> {
-                    for (BackendStatus s : checker.statuses()) {
+                    for (BackendStatus s : statuses()) {
                         cb.call(s.enabled() ? 1 : 0, s.name());
                     }
                 }).register(registry);
@@ -79,9 +86,9 @@ public final class DaemonMetrics implements HealthListener {
                 .help("Effective weight (0-100) maglevd programs for a backend in a frontend's pool.")
                 .labelNames("frontend", "pool", "backend")
                 .callback(cb -> {
-                    Map<String, BackendState> states = checker.backendStates();
-                    for (Frontend f : checker.config().frontends().values()) {
-                        for (MemberWeight w : Weights.effectiveWeights(f, n -> states.getOrDefault(n, BackendState.UNKNOWN))) {
+                    Checker.View view = checker.view();
+                    for (Frontend f : view.config().frontends().values()) {
+                        for (MemberWeight w : Weights.effectiveWeights(f, view::state)) {
                             cb.call(w.effective().weight(), f.name(), w.pool(), w.backend());
                         }
                     }
@@ -103,6 +110,17 @@ public final class DaemonMetrics implements HealthListener {
                 .labelNames("frontend")
                 .callback(cb -> checker.frontendStates().forEach((name, st) -> cb.call(st.ordinal(), name)))
                 .register(registry);
+    }
+
+    /** The backends' statuses, taken at most once per scrape (reused for 250 ms). */
+    private List<BackendStatus> statuses() {
+        Statuses s = statuses;
+        long now = System.nanoTime();
+        if (s == null || now - s.takenNanos() > STATUS_REUSE_NANOS) {
+            s = new Statuses(now, checker.statuses());
+            statuses = s;
+        }
+        return s.list();
     }
 
     public PrometheusRegistry registry() {

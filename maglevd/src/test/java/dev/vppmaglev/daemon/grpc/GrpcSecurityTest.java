@@ -275,4 +275,27 @@ class GrpcSecurityTest {
                         serverCert, serverKey, null, MutationPolicy.CERT, true))
                 .hasMessageContaining("needs --grpc-client-ca");
     }
+
+    @Test
+    void aSocketAnotherProcessServesIsNotTakenOverButAStaleOneIs() throws Exception {
+        Path path = dir.resolve("busy.sock");
+        try (java.nio.channels.ServerSocketChannel other = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            other.bind(java.net.UnixDomainSocketAddress.of(path));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(new GrpcListen(null, path, "", null, null,
+                            null, MutationPolicy.ANY, false)))
+                    .isInstanceOf(IOException.class).hasMessageContaining("another process is serving on it");
+            server = null;
+        }
+        // The other process is gone; its socket file stays behind: replaced.
+        assertThat(Files.exists(path)).isTrue();
+        start(new GrpcListen(null, path, "", null, null, null, MutationPolicy.ANY, false));
+        ManagedChannel ch = NettyChannelBuilder.forAddress(java.net.UnixDomainSocketAddress.of(path))
+                .channelType(NioDomainSocketChannel.class).eventLoopGroup(clientGroup).usePlaintext().build();
+        channels.add(ch);
+        assertThat(MaglevGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getVersion(GetVersionRequest.getDefaultInstance()).getVersion()).isEqualTo("x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo("rw-rw----");
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".maglevd-grpc-"));
+    }
 }
