@@ -385,6 +385,11 @@ final class SchemaReader {
             problems.add(Rule.TIMEOUT_RANGE, f.mark("timeout"), f.path("timeout") + ": "
                     + GoDuration.format(timeout) + " must be more than 0 (default "
                     + GoDuration.format(HealthCheck.DEFAULT_TIMEOUT) + ")");
+        } else if (timeout.compareTo(HealthCheck.MAX_TIMEOUT) > 0) {
+            problems.add(Rule.TIMEOUT_RANGE, f.mark("timeout"), f.path("timeout") + ": "
+                    + GoDuration.format(timeout) + " is above the maximum of "
+                    + GoDuration.format(HealthCheck.MAX_TIMEOUT) + " (default "
+                    + GoDuration.format(HealthCheck.DEFAULT_TIMEOUT) + ")");
         }
         int rise = riseFall(f, "rise", HealthCheck.DEFAULT_RISE);
         int fall = riseFall(f, "fall", HealthCheck.DEFAULT_FALL);

@@ -420,4 +420,18 @@ class ConfigLoaderTest {
         assertThat(c.healthchecks().get("t").probeIpv4Src()).isEqualTo(ip("192.0.2.250"));
         assertThat(c.healthchecks().get("t").probeIpv6Src()).isEqualTo(ip("2001:db8::250"));
     }
+
+    @Test
+    void aTimeoutMayBeUpToOneHour() throws Exception {
+        assertThat(parse(MINIMAL.replace("h: { type: http, port: 80 }", "h: { type: http, port: 80, timeout: 1h }"))
+                .healthchecks().get("h").timeout()).isEqualTo(HealthCheck.MAX_TIMEOUT);
+        assertThatThrownBy(() -> parse(MINIMAL.replace("h: { type: http, port: 80 }",
+                "h: { type: http, port: 80, timeout: 61m }")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .singleElement().satisfies(err -> {
+                            assertThat(err.rule()).isEqualTo("timeout-range");
+                            assertThat(err.message()).isEqualTo("healthchecks.h.timeout: 1h1m is above the"
+                                    + " maximum of 1h (default 1s)");
+                        }));
+    }
 }
