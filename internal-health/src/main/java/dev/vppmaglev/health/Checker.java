@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +44,17 @@ import org.slf4j.LoggerFactory;
  * schedules the next probe: {@link Intervals#next} after the result (so the interval runs from
  * the end of one probe to the start of the next). The first probe after a worker starts is
  * delayed by {@link Intervals#first} to spread thousands of backends over one fast interval.
- * Any scheduler works: {@code Executors.newSingleThreadScheduledExecutor()} (best with
- * {@code setRemoveOnCancelPolicy(true)}) or a Netty event loop group. The checker does not own
- * the prober or the scheduler: {@link #close()} cancels its timers but shuts neither down.
+ * Any scheduler works: a {@code ScheduledThreadPoolExecutor(1)} with
+ * {@code setRemoveOnCancelPolicy(true)} (what maglevd uses: cancelled timers leave the queue at
+ * once) or a Netty event loop group. The checker does not own the prober or the scheduler:
+ * {@link #close()} cancels its timers but shuts neither down.
+ *
+ * <p>No config can stop a probe loop: delays and the probe time limit (timeout plus
+ * {@link #PROBE_GRACE}) saturate at {@code Long.MAX_VALUE} ns instead of overflowing (the loader
+ * bounds {@code timeout} at 1 h, a config built in code is not bounded), and an unexpected
+ * exception while starting a probe or applying its result is logged as
+ * {@code probe-schedule-error} (ERROR) and the loop tries again after
+ * {@link #SCHEDULE_ERROR_RETRY}.
  *
  * <p>Every stop (pause, disable, removal, check change, close) cancels the pending timer and
  * moves the worker to a new epoch: a probe result that arrives later belongs to an old epoch and
@@ -85,6 +92,12 @@ public final class Checker implements AutoCloseable {
 
     /** How long after a check's timeout a probe that never completed is declared failed. */
     public static final Duration PROBE_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * When a probe could not be started or its result not applied because of an unexpected
+     * exception ({@code probe-schedule-error}), the next attempt comes this long after.
+     */
+    public static final Duration SCHEDULE_ERROR_RETRY = Duration.ofSeconds(5);
 
     private static final Config EMPTY = new Config(null, HealthCheckerConfig.DEFAULTS,
             VppLbConfig.DEFAULTS, Map.of(), Map.of(), Map.of());
@@ -568,18 +581,50 @@ public final class Checker implements AutoCloseable {
         }
     }
 
+    /**
+     * Arms the worker's one timer for its next probe in the current epoch, replacing any pending
+     * one. The delay saturates (see {@link Intervals#saturatedNanos}); only a scheduler that
+     * refuses the task (shut down) leaves the worker without a timer, and that is logged.
+     */
     private void schedule(Worker w, Duration delay) {
+        if (w.timer != null) {
+            w.timer.cancel(false);
+            w.timer = null;
+        }
         long epoch = w.epoch;
         try {
-            w.timer = scheduler.schedule(() -> fire(w, epoch), delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            log.atError().setMessage("probe-schedule-failed").addKeyValue("backend", w.name)
-                    .addKeyValue("error", String.valueOf(e.getMessage())).log();
+            w.timer = scheduler.schedule(() -> fire(w, epoch), Intervals.saturatedNanos(delay), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            log.atError().setMessage("probe-schedule-error").addKeyValue("backend", w.name)
+                    .addKeyValue("error", String.valueOf(e)).log();
+        }
+    }
+
+    /**
+     * An unexpected exception while starting a probe or applying its result: logged, and the loop
+     * goes on (a new attempt after {@link #SCHEDULE_ERROR_RETRY}, unless a timer is already armed
+     * or the worker stopped meanwhile). Never lets a backend's probe loop die silently.
+     */
+    private void probeScheduleError(Worker w, long epoch, RuntimeException e) {
+        log.atError().setMessage("probe-schedule-error").addKeyValue("backend", w.name)
+                .addKeyValue("error", String.valueOf(e)).setCause(e).log();
+        synchronized (lock) {
+            if (!closed && w.epoch == epoch && w.state.probing() && w.timer == null) {
+                schedule(w, SCHEDULE_ERROR_RETRY);
+            }
         }
     }
 
     /** Timer task: start one probe (outside the lock). */
     private void fire(Worker w, long epoch) {
+        try {
+            startProbe(w, epoch);
+        } catch (RuntimeException e) {
+            probeScheduleError(w, epoch, e);
+        }
+    }
+
+    private void startProbe(Worker w, long epoch) {
         HealthCheck check;
         InetAddress target;
         synchronized (lock) {
@@ -590,6 +635,7 @@ public final class Checker implements AutoCloseable {
             check = w.check;
             target = w.backend.address();
         }
+        long limitNanos = probeLimitNanos(check);
         if (log.isDebugEnabled()) {
             log.atDebug().setMessage("probe-start").addKeyValue("backend", w.name)
                     .addKeyValue("type", check.type().keyword())
@@ -602,12 +648,28 @@ public final class Checker implements AutoCloseable {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        result.orTimeout(check.timeout().plus(PROBE_GRACE).toNanos(), TimeUnit.NANOSECONDS)
+        result.orTimeout(limitNanos, TimeUnit.NANOSECONDS)
                 .whenComplete((r, e) -> onResult(w, epoch, check,
                         r != null ? r : brokenProbe(check, e, System.nanoTime() - started)));
     }
 
+    /** The check's timeout plus {@link #PROBE_GRACE} in nanoseconds, saturated at {@code Long.MAX_VALUE}. */
+    static long probeLimitNanos(HealthCheck check) {
+        long timeout = Intervals.saturatedNanos(check.timeout());
+        long grace = PROBE_GRACE.toNanos();
+        return timeout > Long.MAX_VALUE - grace ? Long.MAX_VALUE : timeout + grace;
+    }
+
+    /** Completion of a probe (on the prober's thread): apply it; an unexpected failure is logged, the loop goes on. */
     private void onResult(Worker w, long epoch, HealthCheck check, ProbeResult r) {
+        try {
+            applyResult(w, epoch, check, r);
+        } catch (RuntimeException e) {
+            probeScheduleError(w, epoch, e);
+        }
+    }
+
+    private void applyResult(Worker w, long epoch, HealthCheck check, ProbeResult r) {
         if (log.isDebugEnabled()) {
             log.atDebug().setMessage("probe-done").addKeyValue("backend", w.name)
                     .addKeyValue("type", check.type().keyword()).addKeyValue("code", r.code())
@@ -645,7 +707,7 @@ public final class Checker implements AutoCloseable {
             case HTTP, HTTPS -> timeout ? ResultCodes.L7TOUT : ResultCodes.L4CON;
         };
         String detail = timeout
-                ? "probe did not finish within " + check.timeout().toMillis() + " ms"
+                ? "probe did not finish within " + Intervals.saturatedNanos(check.timeout()) / 1_000_000 + " ms"
                 : "probe error: " + cause;
         return ProbeResult.fail(code, detail, Duration.ofNanos(nanos));
     }

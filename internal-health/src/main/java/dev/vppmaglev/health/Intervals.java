@@ -32,10 +32,11 @@ public final class Intervals {
 
     /**
      * {@code base} scaled by a uniform factor in {@code [0.9, 1.1)} drawn from {@code random}.
-     * Zero stays zero.
+     * Zero stays zero; a negative base counts as zero; the result is at most
+     * {@code Long.MAX_VALUE} ns (saturated, never an overflow).
      */
     public static Duration jitter(Duration base, RandomGenerator random) {
-        long nanos = base.toNanos();
+        long nanos = saturatedNanos(base);
         double factor = 1.0 - JITTER + 2 * JITTER * random.nextDouble();
         return Duration.ofNanos(Math.round(nanos * factor));
     }
@@ -51,6 +52,18 @@ public final class Intervals {
      * probed in one burst.
      */
     public static Duration first(HealthCheck check, RandomGenerator random) {
-        return Duration.ofNanos((long) (check.fastInterval().toNanos() * random.nextDouble()));
+        return Duration.ofNanos((long) (saturatedNanos(check.fastInterval()) * random.nextDouble()));
+    }
+
+    /**
+     * {@code d} in nanoseconds, saturated to {@code [0, Long.MAX_VALUE]} (about 292 years) instead
+     * of throwing: delays computed from a config built in code (the loader bounds its durations)
+     * can never kill a probe timer with an {@link ArithmeticException}.
+     */
+    static long saturatedNanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        return d.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE : d.toNanos();
     }
 }

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -221,6 +222,70 @@ class CheckerTest {
                 assertThat(time.pending()).isEqualTo(1);
             } finally {
                 broken.close();
+            }
+        }
+    }
+
+    @Nested
+    class ProbeLoopRobustness {
+        @Test
+        void hugeTimeoutsAndIntervalsBuiltInCodeDoNotStopTheLoop() {
+            // The loader bounds timeout at 1h; a config built in code is not bounded. Go's
+            // maximum duration, and one far beyond what fits in nanoseconds.
+            HealthCheck goMax = check("go-max", CheckType.HTTP).port(80).interval(Duration.ofSeconds(1))
+                    .timeout(Duration.ofNanos(Long.MAX_VALUE)).build();
+            HealthCheck beyond = check("beyond", CheckType.HTTP).port(80).interval(Duration.ofSeconds(1))
+                    .timeout(Duration.ofSeconds(Long.MAX_VALUE)).build();
+            HealthCheck slow = check("slow", CheckType.HTTP).port(80)
+                    .intervals(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(Long.MAX_VALUE / 2))
+                    .build();
+            prober.healthy("10.0.0.3", false);
+            checker.apply(config(List.of(goMax, beyond, slow), List.of(backend("a", "10.0.0.1", "go-max"),
+                    backend("b", "10.0.0.2", "beyond"), backend("c", "10.0.0.3", "slow")), List.of()));
+            time.advance(Duration.ofSeconds(10));
+            assertThat(prober.callsTo("10.0.0.1")).hasSize(10); // 0.5, 1.5, ... 9.5
+            assertThat(prober.callsTo("10.0.0.2")).hasSize(10);
+            assertThat(checker.state("a")).isEqualTo(BackendState.UP);
+            assertThat(checker.state("b")).isEqualTo(BackendState.UP);
+            // c failed at once and went fully down: its next probe is ~146 billion years out.
+            assertThat(prober.callsTo("10.0.0.3")).hasSize(1);
+            assertThat(checker.state("c")).isEqualTo(BackendState.DOWN);
+            assertThat(time.pendingDelays()).hasSize(3).last()
+                    .isEqualTo(Duration.ofNanos(Long.MAX_VALUE).minus(time.elapsed()));
+            assertThat(Checker.probeLimitNanos(beyond)).isEqualTo(Long.MAX_VALUE);
+            assertThat(Checker.probeLimitNanos(WEB)).isEqualTo(Duration.ofSeconds(10).toNanos());
+        }
+
+        @Test
+        void anExceptionStartingAProbeIsLoggedAndTheLoopGoesOn() {
+            // A prober whose future breaks when the checker arms its timeout: the start of the
+            // probe throws inside the timer task.
+            boolean[] broken = {true};
+            Prober prober = (check, target) -> broken[0] ? new CompletableFuture<>() {
+                @Override
+                public CompletableFuture<ProbeResult> orTimeout(long timeout, java.util.concurrent.TimeUnit unit) {
+                    throw new IllegalStateException("no timeouts today");
+                }
+            } : CompletableFuture.completedFuture(ScriptedProber.PASS);
+            Checker c = new Checker(prober, time, time, fixedRandom(0.5));
+            try (LogCapture logs = new LogCapture(Checker.class)) {
+                c.apply(config(List.of(WEB), List.of(backend("a", "10.0.0.1", "web")), List.of()));
+                time.advance(Duration.ofMillis(500));
+                assertThat(logs.events("probe-schedule-error")).singleElement().satisfies(e -> {
+                    assertThat(e.level()).isEqualTo("ERROR");
+                    assertThat(e.keys()).containsEntry("backend", "a")
+                            .containsEntry("error", "java.lang.IllegalStateException: no timeouts today");
+                });
+                assertThat(time.pendingDelays()).containsExactly(Checker.SCHEDULE_ERROR_RETRY);
+                time.advance(Checker.SCHEDULE_ERROR_RETRY);
+                assertThat(logs.events("probe-schedule-error")).hasSize(2);
+                broken[0] = false;
+                time.advance(Checker.SCHEDULE_ERROR_RETRY);
+                assertThat(c.state("a")).isEqualTo(BackendState.UP);
+                assertThat(logs.events("probe-schedule-error")).hasSize(2);
+                assertThat(time.pendingDelays()).containsExactly(WEB.interval());
+            } finally {
+                c.close();
             }
         }
     }

@@ -73,4 +73,19 @@ class IntervalsTest {
         HealthCounter top = new HealthCounter(2, 3, 4);
         assertThat(Intervals.next(CHECK, BackendState.UP, top, fixedRandom(0.0))).isEqualTo(Duration.ofMillis(1800));
     }
+
+    @Test
+    void durationsBeyondLongNanosSaturateInsteadOfThrowing() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+        assertThat(Intervals.saturatedNanos(huge)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Intervals.saturatedNanos(Duration.ofNanos(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE);
+        assertThat(Intervals.saturatedNanos(Duration.ofSeconds(-1))).isZero();
+        assertThat(Intervals.saturatedNanos(Duration.ofMillis(1500))).isEqualTo(1_500_000_000L);
+        assertThat(Intervals.jitter(huge, fixedRandom(0.99))).isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
+        HealthCheck slow = Fixtures.check("slow", CheckType.TCP).port(80).interval(huge).build();
+        assertThat(Intervals.first(slow, fixedRandom(0.5))) // half of it, to double precision
+                .isBetween(Duration.ofNanos(Long.MAX_VALUE / 2 - 1024), Duration.ofNanos(Long.MAX_VALUE / 2 + 1024));
+        assertThat(Intervals.next(slow, BackendState.UP, new HealthCounter(2, 3, 4), fixedRandom(0.5)))
+                .isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
+    }
 }
