@@ -69,16 +69,29 @@ import org.slf4j.LoggerFactory;
  * {@code probe-start} / {@code probe-done} at DEBUG.
  *
  * <h2>Reloads</h2>
- * {@link #apply} follows behaviour.md §3.7/§3.8: new backends start {@code unknown} (or
- * {@code disabled} when YAML says {@code enabled: false}); removed backends transition to
- * {@code removed} and are dropped; a backend whose check probes the same way
+ * {@link #apply} follows behaviour.md §3.7/§3.8 for new and removed backends: new backends start
+ * {@code unknown} (or {@code disabled} when YAML says {@code enabled: false}); removed backends
+ * transition to {@code removed} and are dropped. A backend whose check probes the same way
  * ({@link HealthCheck#sameProbe}) keeps its worker, counter, state, history and runtime operator
- * state (paused, disabled, enabled flag), and a new address is used from its next probe; a
- * changed check restarts the worker fresh in {@code unknown} with YAML {@code enabled}
- * authoritative (history is kept, the restart is recorded in it). One refinement: when the YAML
- * {@code enabled} value itself changed between the old and the new file, that edit is applied
- * like an enable/disable (the operator asked for it); when it did not change, the runtime flag
- * wins.
+ * state (paused, disabled, enabled flag), and a new address is used from its next probe. One
+ * refinement: when the YAML {@code enabled} value itself changed between the old and the new
+ * file, that edit is applied like an enable/disable (the operator asked for it); when it did not
+ * change, the runtime flag wins.
+ *
+ * <p><b>A changed check keeps the backend's state.</b> This departs on purpose from the
+ * reference, which restarts the worker fresh in {@code unknown} (behaviour.md §2.4, §3.8):
+ * {@code unknown} maps to effective weight 0, so a mere timeout tweak would take every backend
+ * using the check, and with them whole VIPs, out of service until each first probe of the new
+ * check, and operators expect a reload not to disturb traffic. Here the backend keeps its state
+ * (up, down, paused), its history and its frontends' states; nothing is emitted but an INFO log
+ * event {@code backend-check-changed}. A probing backend's loop restarts with the new check in
+ * a new epoch (results of probes of the old check are ignored), the counter at the edge of its
+ * band ({@link HealthCounter#atBandEdge}: up at {@code rise}, so one failure of the new check
+ * takes it down; down at {@code rise - 1}, so one pass brings it up) and its first probe after
+ * {@link Intervals#prompt} (within a second): the new check decides at once, without a weight-0
+ * gap. YAML {@code enabled} stays authoritative when the check changed: {@code false} disables
+ * the backend; {@code true} on a disabled backend enables it (state {@code unknown}, as
+ * {@link #enable}); a paused backend stays paused and probes the new check once resumed.
  *
  * <p>{@code healthchecker.netns} goes to the prober ({@link Prober#useNetns}) before the workers
  * are touched, on the first apply and on every reload. A changed namespace is <em>not</em> a
@@ -182,7 +195,7 @@ public final class Checker implements AutoCloseable {
                 if (w == null) {
                     start(b, check, now);
                 } else if (!w.check.sameProbe(check)) {
-                    restart(w, b, check, now);
+                    checkChanged(w, b, check, now);
                 } else {
                     boolean yamlEnabledBefore = w.backend.enabled();
                     w.backend = b;
@@ -530,22 +543,42 @@ public final class Checker implements AutoCloseable {
         }
     }
 
-    private void restart(Worker w, Backend b, HealthCheck check, Instant now) {
-        stopProbing(w);
+    /**
+     * A reload changed the backend's health check: the state, counter band, history and operator
+     * pause are kept (no weight-0 gap, see the class comment); the loop restarts with the new check
+     * at its band edge and probes promptly. YAML {@code enabled} is authoritative.
+     */
+    private void checkChanged(Worker w, Backend b, HealthCheck check, Instant now) {
+        String before = w.check.name();
         w.backend = b;
         w.check = check;
-        w.enabled = b.enabled();
-        w.counter = HealthCounter.expedited(check);
-        if (b.enabled()) {
-            startProbing(w);
-            if (w.state != BackendState.UNKNOWN) {
-                transition(w, BackendState.UNKNOWN, ResultCodes.RESTARTED, "health check changed", now, false);
+        log.atInfo().setMessage("backend-check-changed").addKeyValue("backend", w.name)
+                .addKeyValue("healthcheck", check.name()).addKeyValue("was", before)
+                .addKeyValue("state", w.state.keyword()).log();
+        if (!b.enabled()) {
+            disableLocked(w, "disabled in config", now, false);
+            w.counter = HealthCounter.expedited(check); // what an enable starts from
+        } else if (w.state == BackendState.DISABLED) {
+            enableLocked(w, "enabled in config", now, false); // unknown, probing the new check
+        } else {
+            w.enabled = true;
+            if (w.state.probing()) {
+                restartInPlace(w);
+            } else {
+                w.counter = HealthCounter.expedited(check); // paused: what a resume starts from
             }
-        } else if (w.state != BackendState.DISABLED) {
-            w.lastResult = ProbeResult.fail(ResultCodes.DISABLED, "disabled in config", Duration.ZERO);
-            w.lastProbeAt = now;
-            transition(w, BackendState.DISABLED, ResultCodes.DISABLED, "disabled in config", now, false);
         }
+    }
+
+    /**
+     * Restarts a probing worker's loop in a new epoch without a transition: the counter goes to
+     * the edge of its state's band ({@link HealthCounter#atBandEdge}) and the first probe comes
+     * after {@link Intervals#prompt}. Results of probes started before are ignored.
+     */
+    private void restartInPlace(Worker w) {
+        stopProbing(w);
+        w.counter = HealthCounter.atBandEdge(w.check, w.state);
+        schedule(w, Intervals.prompt(w.check, random));
     }
 
     private void disableLocked(Worker w, String why, Instant now, boolean frontends) {

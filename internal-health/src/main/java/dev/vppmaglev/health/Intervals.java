@@ -17,6 +17,9 @@ public final class Intervals {
     /** Jitter amplitude: ±10 % of the base interval. */
     public static final double JITTER = 0.10;
 
+    /** The longest delay of a {@link #prompt} probe: 1 s (shorter when the fast interval is). */
+    public static final Duration PROMPT_SPREAD = Duration.ofSeconds(1);
+
     private Intervals() {}
 
     /** The un-jittered interval for a backend in {@code state} with {@code counter}. */
@@ -53,6 +56,17 @@ public final class Intervals {
      */
     public static Duration first(HealthCheck check, RandomGenerator random) {
         return Duration.ofNanos((long) (saturatedNanos(check.fastInterval()) * random.nextDouble()));
+    }
+
+    /**
+     * Delay of the first probe after a reload restarted a worker's loop in place (changed check or
+     * address; the state is kept): uniform in {@code [0, min(fast-interval, PROMPT_SPREAD))}, so the
+     * new check or address is judged within a second, and thousands of backends changed by one
+     * reload are still spread out.
+     */
+    public static Duration prompt(HealthCheck check, RandomGenerator random) {
+        long spread = Math.min(saturatedNanos(check.fastInterval()), PROMPT_SPREAD.toNanos());
+        return Duration.ofNanos((long) (spread * random.nextDouble()));
     }
 
     /**

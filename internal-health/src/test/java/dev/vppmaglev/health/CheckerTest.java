@@ -455,8 +455,55 @@ class CheckerTest {
         }
 
         @Test
-        void changedCheckRestartsFreshWithYamlEnabledAuthoritative() {
+        void aChangedCheckKeepsStateAndHistoryAndTheNewCheckDecidesPromptly() {
+            prober.healthy("10.0.0.3", false);
+            checker.apply(base());
+            time.advance(Duration.ofSeconds(3)); // a, b fully up; c down
+            assertThat(checker.backendStates()).containsExactly(Map.entry("a", BackendState.UP),
+                    Map.entry("b", BackendState.UP), Map.entry("c", BackendState.DOWN));
+            Map<String, FrontendState> frontendsBefore = checker.frontendStates();
+            List<BackendTransition> historyA = checker.status("a").transitions();
+            List<BackendTransition> historyC = checker.status("c").transitions();
+            events.drain();
+
+            // A timeout tweak (and a slower fast interval): a different probe, same backends.
+            HealthCheck tweaked = check("web", CheckType.HTTP).port(80).timeout(Duration.ofSeconds(3))
+                    .intervals(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(5)).build();
+            try (LogCapture logs = new LogCapture(Checker.class)) {
+                checker.apply(config(List.of(tweaked), List.of(backend("a", "10.0.0.1", "web"),
+                        backend("b", "10.0.0.2", "web"), backend("c", "10.0.0.3", "web")), List.of(FE_WEB, FE_API)));
+                assertThat(events.drain()).as("no transition, so no weight-0 gap").containsExactly("config");
+                assertThat(logs.events("backend-check-changed")).extracting(e -> e.keys().get("backend") + " "
+                        + e.keys().get("state") + " " + e.level()).containsExactly("a up INFO", "b up INFO", "c down INFO");
+            }
+            assertThat(checker.frontendStates()).isEqualTo(frontendsBefore);
+            BackendStatus a = checker.status("a");
+            assertThat(a.state()).isEqualTo(BackendState.UP);
+            assertThat(a.counter()).as("up at rise: one failure takes it down").isEqualTo(2);
+            assertThat(a.transitions()).isEqualTo(historyA);
+            BackendStatus c = checker.status("c");
+            assertThat(c.state()).isEqualTo(BackendState.DOWN);
+            assertThat(c.counter()).as("down at rise-1: one pass brings it up").isEqualTo(1);
+            assertThat(c.transitions()).isEqualTo(historyC);
+            // Prompt: within a second, not a random fast interval (10 s here, 5 s at this random).
+            assertThat(time.pendingDelays()).containsExactly(Duration.ofMillis(500), Duration.ofMillis(500),
+                    Duration.ofMillis(500));
+
+            // The first probe of the new check decides.
+            prober.healthy("10.0.0.1", false);
+            prober.healthy("10.0.0.3", true);
+            time.advance(Duration.ofMillis(500));
+            assertThat(prober.callsTo("10.0.0.1").getLast().check().timeout()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(checker.state("a")).isEqualTo(BackendState.DOWN);
+            assertThat(checker.state("b")).isEqualTo(BackendState.UP);
+            assertThat(checker.state("c")).isEqualTo(BackendState.UP);
+            assertThat(events.transitions()).containsExactly("backend a up->down L4CON", "backend c down->up L7OK");
+        }
+
+        @Test
+        void aChangedCheckKeepsAPauseAndTheFilesEnabledIsAuthoritative() {
             startAllUp();
+            checker.pause("a");
             checker.disable("b");
             events.drain();
             HealthCheck web2 = check("web", CheckType.HTTP).port(8080).riseFall(3, 2)
@@ -465,17 +512,21 @@ class CheckerTest {
                     backend("c", "10.0.0.3", "web", false)), List.of(FE_WEB, FE_API));
             checker.apply(c);
             assertThat(events.drain()).containsExactly(
-                    "backend a up->unknown restarted",
-                    "backend b disabled->unknown restarted",
+                    "backend b disabled->unknown enabled", // runtime disable gives way to the file's enabled
                     "backend c up->disabled disabled",
                     "frontend web up->down", "frontend api down->unknown",
                     "config");
             BackendStatus a = checker.status("a");
-            assertThat(a.counter()).isEqualTo(2); // the new check's rise-1
+            assertThat(a.state()).isEqualTo(BackendState.PAUSED);
             assertThat(a.rise()).isEqualTo(3);
-            assertThat(a.transitions()).hasSize(2); // history kept, restart recorded
             assertThat(checker.status("b").enabled()).isTrue();
             assertThat(checker.status("c").enabled()).isFalse();
+            int callsA = prober.callsTo("10.0.0.1").size();
+            time.advance(Duration.ofMillis(500));
+            assertThat(prober.callsTo("10.0.0.1")).as("still paused").hasSize(callsA);
+            assertThat(prober.callsTo("10.0.0.2").getLast().check().port()).isEqualTo(8080);
+            assertThat(checker.state("b")).isEqualTo(BackendState.UP);
+            checker.resume("a");
             time.advance(Duration.ofMillis(500));
             assertThat(prober.callsTo("10.0.0.1").getLast().check().port()).isEqualTo(8080);
             assertThat(checker.state("a")).isEqualTo(BackendState.UP);
