@@ -73,10 +73,15 @@ import org.slf4j.LoggerFactory;
  * {@code unknown} (or {@code disabled} when YAML says {@code enabled: false}); removed backends
  * transition to {@code removed} and are dropped. A backend whose check probes the same way
  * ({@link HealthCheck#sameProbe}) keeps its worker, counter, state, history and runtime operator
- * state (paused, disabled, enabled flag), and a new address is used from its next probe. One
- * refinement: when the YAML {@code enabled} value itself changed between the old and the new
- * file, that edit is applied like an enable/disable (the operator asked for it); when it did not
- * change, the runtime flag wins.
+ * state (paused, disabled, enabled flag). One refinement: when the YAML {@code enabled} value
+ * itself changed between the old and the new file, that edit is applied like an enable/disable
+ * (the operator asked for it); when it did not change, the runtime flag wins.
+ *
+ * <p><b>A changed address</b> (check the same) keeps the state and history too, and is logged
+ * ({@code backend-address-changed}, INFO). A probing worker restarts its loop in a new epoch, so
+ * the result of a probe still in flight to the old address is ignored and never judges the new
+ * one; the counter goes to the edge of its band and the first probe of the new address comes
+ * after {@link Intervals#prompt}, as for a changed check (next paragraph).
  *
  * <p><b>A changed check keeps the backend's state.</b> This departs on purpose from the
  * reference, which restarts the worker fresh in {@code unknown} (behaviour.md §2.4, §3.8):
@@ -198,6 +203,8 @@ public final class Checker implements AutoCloseable {
                     checkChanged(w, b, check, now);
                 } else {
                     boolean yamlEnabledBefore = w.backend.enabled();
+                    boolean moved = addressChanged(w, b);
+                    long epoch = w.epoch;
                     w.backend = b;
                     w.check = check;
                     if (yamlEnabledBefore != b.enabled()) {
@@ -206,6 +213,9 @@ public final class Checker implements AutoCloseable {
                         } else {
                             disableLocked(w, "disabled in config", now, false);
                         }
+                    }
+                    if (moved && w.epoch == epoch && w.state.probing()) {
+                        restartInPlace(w); // a probe in flight to the old address must not count
                     }
                 }
             }
@@ -550,6 +560,7 @@ public final class Checker implements AutoCloseable {
      */
     private void checkChanged(Worker w, Backend b, HealthCheck check, Instant now) {
         String before = w.check.name();
+        addressChanged(w, b);
         w.backend = b;
         w.check = check;
         log.atInfo().setMessage("backend-check-changed").addKeyValue("backend", w.name)
@@ -568,6 +579,19 @@ public final class Checker implements AutoCloseable {
                 w.counter = HealthCounter.expedited(check); // paused: what a resume starts from
             }
         }
+    }
+
+    /** Whether {@code b} moves the worker to another address; logs {@code backend-address-changed} if so. */
+    private static boolean addressChanged(Worker w, Backend b) {
+        InetAddress from = w.backend.address();
+        if (from.equals(b.address())) {
+            return false;
+        }
+        log.atInfo().setMessage("backend-address-changed").addKeyValue("backend", w.name)
+                .addKeyValue("from", NetUtil.toAddressString(from))
+                .addKeyValue("to", NetUtil.toAddressString(b.address()))
+                .addKeyValue("state", w.state.keyword()).log();
+        return true;
     }
 
     /**

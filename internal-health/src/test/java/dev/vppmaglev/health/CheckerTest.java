@@ -558,17 +558,56 @@ class CheckerTest {
         }
 
         @Test
-        void addressOnlyChangeKeepsStateAndMovesTheNextProbe() {
-            startAllUp();
+        void anAddressChangeKeepsTheStateAndIgnoresAProbeStillInFlightToTheOldAddress() {
+            startAllUp(); // a at max after its first pass at 0.5 s
+            prober.hold("10.0.0.1", true);
+            time.advance(Duration.ofSeconds(2)); // a's probe at 2.5 s is in flight to 10.0.0.1
+            ScriptedProber.Call toOld = prober.callsTo("10.0.0.1").getLast();
+            assertThat(toOld.future()).isNotDone();
+            events.drain();
             Config c = config(List.of(WEB), List.of(backend("a", "10.0.0.11", "web"), backend("b", "10.0.0.2", "web"),
                     backend("c", "10.0.0.3", "web")), List.of(FE_WEB, FE_API));
-            checker.apply(c);
+            try (LogCapture logs = new LogCapture(Checker.class)) {
+                checker.apply(c);
+                assertThat(logs.events("backend-address-changed")).singleElement().satisfies(e -> {
+                    assertThat(e.level()).isEqualTo("INFO");
+                    assertThat(e.keys()).containsEntry("backend", "a").containsEntry("from", "10.0.0.1")
+                            .containsEntry("to", "10.0.0.11").containsEntry("state", "up");
+                });
+            }
             assertThat(events.drain()).containsExactly("config");
-            assertThat(checker.status("a").address()).isEqualTo(ip("10.0.0.11"));
+            BackendStatus a = checker.status("a");
+            assertThat(a.address()).isEqualTo(ip("10.0.0.11"));
+            assertThat(a.state()).isEqualTo(BackendState.UP);
+            assertThat(a.counter()).as("up at rise").isEqualTo(2);
+
+            // The old address's answer arrives: it belongs to the old epoch and is ignored.
+            toOld.future().complete(ScriptedProber.FAIL);
+            assertThat(events.drain()).isEmpty();
+            assertThat(checker.status("a").lastResult()).isEqualTo(ScriptedProber.PASS);
             assertThat(checker.state("a")).isEqualTo(BackendState.UP);
-            time.advance(Duration.ofSeconds(2));
-            assertThat(prober.callsTo("10.0.0.11")).isNotEmpty();
-            assertThat(prober.callsTo("10.0.0.1")).hasSize(1); // only the probe before the reload
+
+            // The new address is probed promptly and its first answer decides.
+            prober.healthy("10.0.0.11", false);
+            time.advance(Duration.ofMillis(500));
+            assertThat(prober.callsTo("10.0.0.11")).hasSize(1);
+            assertThat(checker.state("a")).isEqualTo(BackendState.DOWN);
+            assertThat(prober.callsTo("10.0.0.1")).hasSize(2); // only the probes before the reload
+        }
+
+        @Test
+        void anAddressChangeOfAPausedBackendIsUsedOnResume() {
+            startAllUp();
+            checker.pause("a");
+            checker.apply(config(List.of(WEB), List.of(backend("a", "10.0.0.11", "web"), backend("b", "10.0.0.2", "web"),
+                    backend("c", "10.0.0.3", "web")), List.of(FE_WEB, FE_API)));
+            assertThat(checker.state("a")).isEqualTo(BackendState.PAUSED);
+            time.advance(Duration.ofSeconds(5));
+            assertThat(prober.callsTo("10.0.0.11")).isEmpty();
+            checker.resume("a");
+            time.advance(Duration.ofMillis(500));
+            assertThat(prober.callsTo("10.0.0.11")).hasSize(1);
+            assertThat(checker.state("a")).isEqualTo(BackendState.UP);
         }
 
         @Test
