@@ -15,8 +15,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +99,14 @@ import org.slf4j.LoggerFactory;
  * the backend; {@code true} on a disabled backend enables it (state {@code unknown}, as
  * {@link #enable}); a paused backend stays paused and probes the new check once resumed.
  *
+ * <p><b>Runtime weights survive a reload</b> as runtime enable/disable does: a
+ * {@link #setWeight} is kept per (frontend, pool, backend) with the file's weight it replaced,
+ * and a reload keeps it while that pool member still exists and the file still gives it that
+ * same weight (the operator's change is not silently undone by an unrelated edit). When the
+ * member is gone or the file's weight for it changed, the file wins: the change is dropped and
+ * logged as {@code frontend-weight-override-dropped} (INFO). {@link #config()} and
+ * {@link HealthListener#onConfigApplied} give the live config, runtime weights included.
+ *
  * <p>{@code healthchecker.netns} goes to the prober ({@link Prober#useNetns}) before the workers
  * are touched, on the first apply and on every reload. A changed namespace is <em>not</em> a
  * changed check for the restart rule (behaviour.md §3.8): the checks probe the same way, only
@@ -128,7 +137,12 @@ public final class Checker implements AutoCloseable {
     private final Object lock = new Object();
 
     // Everything below is guarded by lock.
+    /** The live config: {@link #fileConfig} with the {@link #weightOverrides} applied. */
     private Config config = EMPTY;
+    /** The last config {@link #apply}ed, as the file says. */
+    private Config fileConfig = EMPTY;
+    /** Runtime weights ({@link #setWeight}) that differ from the file, in the order they were set. */
+    private final Map<PoolMember, WeightOverride> weightOverrides = new LinkedHashMap<>();
     private final Map<String, Worker> workers = new HashMap<>();
     private Map<String, List<String>> frontendsByBackend = Map.of();
     private final Map<String, FrontendState> frontendStates = new LinkedHashMap<>();
@@ -182,7 +196,8 @@ public final class Checker implements AutoCloseable {
                 throw new IllegalStateException("checker is closed");
             }
             Config old = config;
-            config = newConfig;
+            fileConfig = newConfig;
+            config = withWeightOverrides(newConfig);
             frontendsByBackend = indexFrontends(newConfig);
             Instant now = clock.instant();
 
@@ -235,8 +250,49 @@ public final class Checker implements AutoCloseable {
                 frontendStates.put(name, previous.getOrDefault(name, FrontendState.UNKNOWN));
             }
             updateFrontends(newConfig.frontends().keySet(), now);
-            emit(l -> l.onConfigApplied(newConfig));
+            Config live = config;
+            emit(l -> l.onConfigApplied(live));
         }
+    }
+
+    /** A pool member of a frontend: the key of a runtime weight. */
+    private record PoolMember(String frontend, String pool, String backend) {}
+
+    /** A runtime weight and the file's weight it replaced. */
+    private record WeightOverride(int fileWeight, int weight) {}
+
+    /**
+     * {@code file} with the runtime weights that still apply: an override is kept when its pool
+     * member still exists and the file still gives it the weight the override replaced; otherwise
+     * it is dropped ({@code frontend-weight-override-dropped}, INFO) and the file's weight rules.
+     */
+    private Config withWeightOverrides(Config file) {
+        if (weightOverrides.isEmpty()) {
+            return file;
+        }
+        Map<String, Frontend> frontends = new LinkedHashMap<>(file.frontends());
+        Iterator<Map.Entry<PoolMember, WeightOverride>> it = weightOverrides.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<PoolMember, WeightOverride> e = it.next();
+            PoolMember m = e.getKey();
+            WeightOverride o = e.getValue();
+            Frontend f = frontends.get(m.frontend());
+            Pool p = f == null ? null : f.pool(m.pool());
+            PoolBackend pb = p == null ? null : p.member(m.backend());
+            if (pb != null && pb.weight() == o.fileWeight()) {
+                frontends.put(m.frontend(), f.withWeight(m.pool(), m.backend(), o.weight()));
+                continue;
+            }
+            it.remove();
+            log.atInfo().setMessage("frontend-weight-override-dropped").addKeyValue("frontend", m.frontend())
+                    .addKeyValue("pool", m.pool()).addKeyValue("backend", m.backend())
+                    .addKeyValue("weight", o.weight())
+                    .addKeyValue("reason", pb == null ? "pool member no longer in the config"
+                            : "the config's weight changed from " + o.fileWeight() + " to " + pb.weight())
+                    .log();
+        }
+        return new Config(file.source(), file.healthchecker(), file.vppLb(), file.healthchecks(), file.backends(),
+                frontends);
     }
 
     /**
@@ -247,7 +303,10 @@ public final class Checker implements AutoCloseable {
         return prober.netnsStatus();
     }
 
-    /** The live config: the last {@link #apply}ed one with {@link #setWeight} changes; an empty config before. */
+    /**
+     * The live config: the last {@link #apply}ed one with the {@link #setWeight} changes that are
+     * still in force; an empty config before.
+     */
     public Config config() {
         synchronized (lock) {
             return config;
@@ -257,8 +316,11 @@ public final class Checker implements AutoCloseable {
     /**
      * Changes a pool member's configured weight in the live config at run time and recomputes the
      * frontend's state (a frontend transition is emitted if it changed, then
-     * {@link HealthListener#onWeightChanged}). The change lives until the next {@link #apply}, which
-     * puts the YAML weight back.
+     * {@link HealthListener#onWeightChanged}). The change survives reloads as long as the member
+     * is still in the same frontend and pool and the file still gives it the weight it had when
+     * the change was made; a reload that removes the member or edits its weight drops the change
+     * (logged as {@code frontend-weight-override-dropped}) and the file's weight applies. Setting
+     * the file's weight again forgets the change.
      *
      * @param weight 0..100
      * @return the frontend as it is now
@@ -283,6 +345,13 @@ public final class Checker implements AutoCloseable {
             }
             if (weight < 0 || weight > PoolBackend.MAX_WEIGHT) {
                 throw new IllegalArgumentException("weight " + weight + " out of range 0..100");
+            }
+            PoolMember key = new PoolMember(frontend, pool, backend);
+            int fileWeight = fileConfig.frontends().get(frontend).pool(pool).member(backend).weight();
+            if (weight == fileWeight) {
+                weightOverrides.remove(key);
+            } else {
+                weightOverrides.put(key, new WeightOverride(fileWeight, weight));
             }
             Frontend updated = f.withWeight(pool, backend, weight);
             Map<String, Frontend> frontends = new LinkedHashMap<>(config.frontends());

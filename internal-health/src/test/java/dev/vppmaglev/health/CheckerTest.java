@@ -683,13 +683,81 @@ class CheckerTest {
             assertThat(events.drain()).containsExactly("frontend api down->up", "weight api/p/b=30");
         }
 
+        int weight(String frontend, String pool, String backend) {
+            return checker.config().frontends().get(frontend).pool(pool).member(backend).weight();
+        }
+
         @Test
-        void aReloadPutsTheYamlWeightBack() {
+        void aRuntimeWeightSurvivesAReloadThatKeepsTheMembersFileWeight() {
+            startAllUp();
+            checker.setWeight("web", "primary", "b", 10);
+            checker.setWeight("api", "p", "b", 0);
+            assertThat(checker.frontendState("api")).isEqualTo(FrontendState.DOWN);
+            List<Config> applied = new ArrayList<>();
+            checker.addListener(new HealthListener() {
+                @Override
+                public void onConfigApplied(Config c) {
+                    applied.add(c);
+                }
+            });
+            events.drain();
+            try (LogCapture logs = new LogCapture(Checker.class)) {
+                checker.apply(base());
+                assertThat(logs.events("frontend-weight-override-dropped")).isEmpty();
+            }
+            assertThat(events.drain()).as("nothing moved").containsExactly("config");
+            assertThat(weight("web", "primary", "b")).isEqualTo(10);
+            assertThat(weight("api", "p", "b")).isZero();
+            assertThat(weight("web", "primary", "a")).isEqualTo(100);
+            assertThat(checker.frontendState("api")).isEqualTo(FrontendState.DOWN);
+            assertThat(applied).singleElement().as("listeners get the live config")
+                    .satisfies(c -> assertThat(c.frontends().get("api").pool("p").member("b").weight()).isZero());
+            assertThat(checker.effectiveWeights("web")).filteredOn(m -> m.backend().equals("b"))
+                    .extracting(MemberWeight::effective).containsExactly(new AsWeight(10, false));
+        }
+
+        @Test
+        void aReloadThatEditsTheMembersWeightOrRemovesTheMemberDropsTheRuntimeWeight() {
+            startAllUp();
+            checker.setWeight("web", "primary", "b", 10);  // the file will change b's weight 50 -> 60
+            checker.setWeight("web", "fallback", "c", 30); // the file will rename the pool
+            checker.setWeight("api", "p", "b", 0);         // untouched by the file
+            Frontend web = frontend("web", pool("primary", member("a"), member("b", 60)), pool("backup", member("c")));
+            try (LogCapture logs = new LogCapture(Checker.class)) {
+                checker.apply(config(List.of(WEB), List.of(backend("a", "10.0.0.1", "web"),
+                        backend("b", "10.0.0.2", "web"), backend("c", "10.0.0.3", "web")), List.of(web, FE_API)));
+                assertThat(logs.events("frontend-weight-override-dropped")).extracting(LogCapture.Event::keys)
+                        .containsExactly(
+                                Map.of("frontend", "web", "pool", "primary", "backend", "b", "weight", "10",
+                                        "reason", "the config's weight changed from 50 to 60"),
+                                Map.of("frontend", "web", "pool", "fallback", "backend", "c", "weight", "30",
+                                        "reason", "pool member no longer in the config"));
+                assertThat(logs.events("frontend-weight-override-dropped")).extracting(LogCapture.Event::level)
+                        .containsOnly("INFO");
+            }
+            assertThat(weight("web", "primary", "b")).isEqualTo(60);
+            assertThat(weight("web", "backup", "c")).isEqualTo(100);
+            assertThat(weight("api", "p", "b")).isZero();
+
+            // Dropped for good: going back to the old file does not bring them back.
+            checker.apply(base());
+            assertThat(weight("web", "primary", "b")).isEqualTo(50);
+            assertThat(weight("web", "fallback", "c")).isEqualTo(100);
+            assertThat(weight("api", "p", "b")).isZero();
+        }
+
+        @Test
+        void settingTheFilesWeightAgainForgetsTheRuntimeWeight() {
             startAllUp();
             checker.setWeight("api", "p", "b", 0);
-            checker.apply(base());
-            assertThat(checker.config().frontends().get("api").pool("p").member("b").weight()).isEqualTo(100);
-            assertThat(checker.frontendState("api")).isEqualTo(FrontendState.UP);
+            checker.setWeight("api", "p", "b", 100); // the file's weight
+            try (LogCapture logs = new LogCapture(Checker.class)) {
+                checker.apply(config(List.of(WEB), List.of(backend("a", "10.0.0.1", "web"),
+                        backend("b", "10.0.0.2", "web"), backend("c", "10.0.0.3", "web")),
+                        List.of(FE_WEB, frontend("api", pool("p", member("b", 40))))));
+                assertThat(logs.events("frontend-weight-override-dropped")).isEmpty();
+            }
+            assertThat(weight("api", "p", "b")).isEqualTo(40);
         }
 
         @Test
