@@ -57,17 +57,20 @@ import org.slf4j.LoggerFactory;
  * {@code probe-schedule-error} (ERROR) and the loop tries again after
  * {@link #SCHEDULE_ERROR_RETRY}.
  *
- * <p>Every stop (pause, disable, removal, check change, close) cancels the pending timer and
- * moves the worker to a new epoch: a probe result that arrives later belongs to an old epoch and
- * is ignored, as is any result while the state is paused, disabled or removed. A prober that
- * breaks its contract (never completes) is cut off {@link #PROBE_GRACE} after the check's timeout.
+ * <p>Every stop (pause, disable, removal, a reload changing the check or address, close)
+ * cancels the pending timer and moves the worker to a new epoch: a probe result that arrives
+ * later belongs to an old epoch and is ignored, as is any result while the state is paused,
+ * disabled or removed. A prober that breaks its contract (never completes) is cut off
+ * {@link #PROBE_GRACE} after the check's timeout.
  *
  * <h2>Events</h2>
  * All state changes and all {@link HealthListener} calls happen under one lock, so listeners see
  * events one at a time in causal order: {@code onProbe}, then the backend transition it caused,
  * then the frontend transitions that caused (see {@link HealthListener}). The same transitions
  * are logged: {@code backend-transition} and {@code frontend-transition} at INFO,
- * {@code probe-start} / {@code probe-done} at DEBUG.
+ * {@code probe-start} / {@code probe-done} at DEBUG. Reload notes without a transition are
+ * logged only, at INFO: {@code backend-check-changed}, {@code backend-address-changed},
+ * {@code frontend-weight-override-dropped}.
  *
  * <h2>Reloads</h2>
  * {@link #apply} follows behaviour.md §3.7/§3.8 for new and removed backends: new backends start
@@ -109,10 +112,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code healthchecker.netns} goes to the prober ({@link Prober#useNetns}) before the workers
  * are touched, on the first apply and on every reload. A changed namespace is <em>not</em> a
- * changed check for the restart rule (behaviour.md §3.8): the checks probe the same way, only
- * from elsewhere, so workers keep their state, counter and timers and their next probes run in
- * the new namespace (a wrong namespace shows as failing probes and the normal fall count).
- * Whether the namespace could be entered is {@link #netnsStatus()}.
+ * changed check (behaviour.md §3.8): the checks probe the same way, only from elsewhere, so
+ * workers keep their state, counter and timers and their next probes run in the new namespace
+ * (a wrong namespace shows as failing probes and the normal fall count). Whether the namespace
+ * could be entered is {@link #netnsStatus()}.
  */
 public final class Checker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Checker.class);
