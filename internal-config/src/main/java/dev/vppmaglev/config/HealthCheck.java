@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param interval      probe period while fully up (default 2 s, >= 100 ms)
  * @param fastInterval  probe period while degraded or unknown (default = interval)
  * @param downInterval  probe period while fully down (default = interval)
- * @param timeout       per-probe timeout (default 1 s, > 0)
+ * @param timeout       per-probe timeout (default 1 s, > 0, at most {@link #MAX_TIMEOUT})
  * @param rise          consecutive passes from fully down to up (default 2, >= 1)
  * @param fall          consecutive failures from fully up to down (default 3, >= 1)
  * @param probeIpv4Src  source address for IPv4 probes; {@code null} = the OS picks
@@ -43,6 +43,11 @@ public record HealthCheck(
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * The longest {@code timeout} the loader accepts: 1 h. A probe that may take longer is not a
+     * health check, and the bound keeps the prober's timer arithmetic far from overflow.
+     */
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     public static final int DEFAULT_RISE = 2;
     public static final int DEFAULT_FALL = 3;
 

@@ -385,14 +385,33 @@ final class SchemaReader {
             problems.add(Rule.TIMEOUT_RANGE, f.mark("timeout"), f.path("timeout") + ": "
                     + GoDuration.format(timeout) + " must be more than 0 (default "
                     + GoDuration.format(HealthCheck.DEFAULT_TIMEOUT) + ")");
+        } else if (timeout.compareTo(HealthCheck.MAX_TIMEOUT) > 0) {
+            problems.add(Rule.TIMEOUT_RANGE, f.mark("timeout"), f.path("timeout") + ": "
+                    + GoDuration.format(timeout) + " is above the maximum of "
+                    + GoDuration.format(HealthCheck.MAX_TIMEOUT) + " (default "
+                    + GoDuration.format(HealthCheck.DEFAULT_TIMEOUT) + ")");
         }
         int rise = riseFall(f, "rise", HealthCheck.DEFAULT_RISE);
         int fall = riseFall(f, "fall", HealthCheck.DEFAULT_FALL);
-        Inet4Address src4 = (Inet4Address) optionalAddress(f, "probe-ipv4-src", Nodes.Family.IPV4);
-        Inet6Address src6 = (Inet6Address) optionalAddress(f, "probe-ipv6-src", Nodes.Family.IPV6);
+        Inet4Address src4 = (Inet4Address) probeSource(f, type, "probe-ipv4-src", Nodes.Family.IPV4);
+        Inet6Address src6 = (Inet6Address) probeSource(f, type, "probe-ipv6-src", Nodes.Family.IPV6);
         ProbeParams params = params(f, type);
         return new HealthCheck(name, type == null ? CheckType.TCP : type, port, interval, fast,
                 down, timeout, rise, fall, src4, src6, params);
+    }
+
+    /**
+     * {@code probe-ipv4-src} / {@code probe-ipv6-src}; refused on icmp checks, whose probes share
+     * one socket per address family (IcmpProber) and so cannot choose a source address.
+     */
+    private InetAddress probeSource(Fields f, CheckType type, String key, Nodes.Family family) {
+        if (type == CheckType.ICMP && f.has(key)) {
+            problems.add(Rule.NOT_FOR_TYPE, f.keyMark(key), f.path(key)
+                    + ": icmp checks cannot choose a source address (every icmp probe of a family"
+                    + " shares one socket); remove it");
+            return null;
+        }
+        return optionalAddress(f, key, family);
     }
 
     private Duration interval(Fields f, String key, Duration dflt) {

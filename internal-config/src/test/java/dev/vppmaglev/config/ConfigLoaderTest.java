@@ -399,4 +399,39 @@ class ConfigLoaderTest {
                                     + " startup-max-delay too");
                         }));
     }
+
+    @Test
+    void icmpChecksRefuseProbeSourceAddressesOtherTypesTakeThem() throws Exception {
+        // IcmpProber sends every icmp probe of a family through one shared socket: a source
+        // address there would be silently ignored, so the loader refuses it.
+        assertThatThrownBy(() -> parse(MINIMAL.replace("i: { type: icmp }",
+                "i: { type: icmp, probe-ipv4-src: 192.0.2.250, probe-ipv6-src: \"2001:db8::250\" }")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ConfigException.Kind.PARSE);
+                    assertThat(e.errors()).extracting(ConfigError::rule).containsExactly("not-for-type", "not-for-type");
+                    assertThat(e.errors()).extracting(ConfigError::message).containsExactly(
+                            "healthchecks.i.probe-ipv4-src: icmp checks cannot choose a source address (every"
+                                    + " icmp probe of a family shares one socket); remove it",
+                            "healthchecks.i.probe-ipv6-src: icmp checks cannot choose a source address (every"
+                                    + " icmp probe of a family shares one socket); remove it");
+                });
+        Config c = parse(MINIMAL.replace("t: { type: tcp, port: 22 }",
+                "t: { type: tcp, port: 22, probe-ipv4-src: 192.0.2.250, probe-ipv6-src: \"2001:db8::250\" }"));
+        assertThat(c.healthchecks().get("t").probeIpv4Src()).isEqualTo(ip("192.0.2.250"));
+        assertThat(c.healthchecks().get("t").probeIpv6Src()).isEqualTo(ip("2001:db8::250"));
+    }
+
+    @Test
+    void aTimeoutMayBeUpToOneHour() throws Exception {
+        assertThat(parse(MINIMAL.replace("h: { type: http, port: 80 }", "h: { type: http, port: 80, timeout: 1h }"))
+                .healthchecks().get("h").timeout()).isEqualTo(HealthCheck.MAX_TIMEOUT);
+        assertThatThrownBy(() -> parse(MINIMAL.replace("h: { type: http, port: 80 }",
+                "h: { type: http, port: 80, timeout: 61m }")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .singleElement().satisfies(err -> {
+                            assertThat(err.rule()).isEqualTo("timeout-range");
+                            assertThat(err.message()).isEqualTo("healthchecks.h.timeout: 1h1m is above the"
+                                    + " maximum of 1h (default 1s)");
+                        }));
+    }
 }

@@ -10,7 +10,7 @@ import java.util.Locale;
  * paused = 3, disabled = 4, removed = 5.
  */
 public enum BackendState {
-    /** Initial state; also entered after resume, enable and a health-check change. Not probed yet. */
+    /** Initial state; also entered after resume and enable. Not probed yet. */
     UNKNOWN,
     /** Healthy: the rise/fall counter is at least {@code rise}; eligible for traffic. */
     UP,

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param to      state after
  * @param code    the probe result code that caused it (e.g. {@code L4CON}), or the reason for a
  *                transition without a probe ({@code paused}, {@code resumed}, {@code disabled},
- *                {@code enabled}, {@code restarted}, {@code removed}; see {@link ResultCodes})
+ *                {@code enabled}, {@code removed}; see {@link ResultCodes})
  * @param detail  short human explanation (may be empty)
  * @param at      when (the checker's clock)
  */

@@ -15,15 +15,15 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,46 +45,89 @@ import org.slf4j.LoggerFactory;
  * schedules the next probe: {@link Intervals#next} after the result (so the interval runs from
  * the end of one probe to the start of the next). The first probe after a worker starts is
  * delayed by {@link Intervals#first} to spread thousands of backends over one fast interval.
- * Any scheduler works: {@code Executors.newSingleThreadScheduledExecutor()} (best with
- * {@code setRemoveOnCancelPolicy(true)}) or a Netty event loop group. The checker does not own
- * the prober or the scheduler: {@link #close()} cancels its timers but shuts neither down.
+ * Any scheduler works: a {@code ScheduledThreadPoolExecutor(1)} with
+ * {@code setRemoveOnCancelPolicy(true)} (what maglevd uses: cancelled timers leave the queue at
+ * once) or a Netty event loop group. The checker does not own the prober or the scheduler:
+ * {@link #close()} cancels its timers but shuts neither down.
  *
- * <p>Every stop (pause, disable, removal, check change, close) cancels the pending timer and
- * moves the worker to a new epoch: a probe result that arrives later belongs to an old epoch and
- * is ignored, as is any result while the state is paused, disabled or removed. A prober that
- * breaks its contract (never completes) is cut off {@link #PROBE_GRACE} after the check's timeout.
+ * <p>No config can stop a probe loop: delays and the probe time limit (timeout plus
+ * {@link #PROBE_GRACE}) saturate at {@code Long.MAX_VALUE} ns instead of overflowing (the loader
+ * bounds {@code timeout} at 1 h, a config built in code is not bounded), and an unexpected
+ * exception while starting a probe or applying its result is logged as
+ * {@code probe-schedule-error} (ERROR) and the loop tries again after
+ * {@link #SCHEDULE_ERROR_RETRY}.
+ *
+ * <p>Every stop (pause, disable, removal, a reload changing the check or address, close)
+ * cancels the pending timer and moves the worker to a new epoch: a probe result that arrives
+ * later belongs to an old epoch and is ignored, as is any result while the state is paused,
+ * disabled or removed. A prober that breaks its contract (never completes) is cut off
+ * {@link #PROBE_GRACE} after the check's timeout.
  *
  * <h2>Events</h2>
  * All state changes and all {@link HealthListener} calls happen under one lock, so listeners see
  * events one at a time in causal order: {@code onProbe}, then the backend transition it caused,
  * then the frontend transitions that caused (see {@link HealthListener}). The same transitions
  * are logged: {@code backend-transition} and {@code frontend-transition} at INFO,
- * {@code probe-start} / {@code probe-done} at DEBUG.
+ * {@code probe-start} / {@code probe-done} at DEBUG. Reload notes without a transition are
+ * logged only, at INFO: {@code backend-check-changed}, {@code backend-address-changed},
+ * {@code frontend-weight-override-dropped}.
  *
  * <h2>Reloads</h2>
- * {@link #apply} follows behaviour.md §3.7/§3.8: new backends start {@code unknown} (or
- * {@code disabled} when YAML says {@code enabled: false}); removed backends transition to
- * {@code removed} and are dropped; a backend whose check probes the same way
+ * {@link #apply} follows behaviour.md §3.7/§3.8 for new and removed backends: new backends start
+ * {@code unknown} (or {@code disabled} when YAML says {@code enabled: false}); removed backends
+ * transition to {@code removed} and are dropped. A backend whose check probes the same way
  * ({@link HealthCheck#sameProbe}) keeps its worker, counter, state, history and runtime operator
- * state (paused, disabled, enabled flag), and a new address is used from its next probe; a
- * changed check restarts the worker fresh in {@code unknown} with YAML {@code enabled}
- * authoritative (history is kept, the restart is recorded in it). One refinement: when the YAML
- * {@code enabled} value itself changed between the old and the new file, that edit is applied
- * like an enable/disable (the operator asked for it); when it did not change, the runtime flag
- * wins.
+ * state (paused, disabled, enabled flag). One refinement: when the YAML {@code enabled} value
+ * itself changed between the old and the new file, that edit is applied like an enable/disable
+ * (the operator asked for it); when it did not change, the runtime flag wins.
+ *
+ * <p><b>A changed address</b> (check the same) keeps the state and history too, and is logged
+ * ({@code backend-address-changed}, INFO). A probing worker restarts its loop in a new epoch, so
+ * the result of a probe still in flight to the old address is ignored and never judges the new
+ * one; the counter goes to the edge of its band and the first probe of the new address comes
+ * after {@link Intervals#prompt}, as for a changed check (next paragraph).
+ *
+ * <p><b>A changed check keeps the backend's state.</b> This departs on purpose from the
+ * reference, which restarts the worker fresh in {@code unknown} (behaviour.md §2.4, §3.8):
+ * {@code unknown} maps to effective weight 0, so a mere timeout tweak would take every backend
+ * using the check, and with them whole VIPs, out of service until each first probe of the new
+ * check, and operators expect a reload not to disturb traffic. Here the backend keeps its state
+ * (up, down, paused), its history and its frontends' states; nothing is emitted but an INFO log
+ * event {@code backend-check-changed}. A probing backend's loop restarts with the new check in
+ * a new epoch (results of probes of the old check are ignored), the counter at the edge of its
+ * band ({@link HealthCounter#atBandEdge}: up at {@code rise}, so one failure of the new check
+ * takes it down; down at {@code rise - 1}, so one pass brings it up) and its first probe after
+ * {@link Intervals#prompt} (within a second): the new check decides at once, without a weight-0
+ * gap. YAML {@code enabled} stays authoritative when the check changed: {@code false} disables
+ * the backend; {@code true} on a disabled backend enables it (state {@code unknown}, as
+ * {@link #enable}); a paused backend stays paused and probes the new check once resumed.
+ *
+ * <p><b>Runtime weights survive a reload</b> as runtime enable/disable does: a
+ * {@link #setWeight} is kept per (frontend, pool, backend) with the file's weight it replaced,
+ * and a reload keeps it while that pool member still exists and the file still gives it that
+ * same weight (the operator's change is not silently undone by an unrelated edit). When the
+ * member is gone or the file's weight for it changed, the file wins: the change is dropped and
+ * logged as {@code frontend-weight-override-dropped} (INFO). {@link #config()} and
+ * {@link HealthListener#onConfigApplied} give the live config, runtime weights included.
  *
  * <p>{@code healthchecker.netns} goes to the prober ({@link Prober#useNetns}) before the workers
  * are touched, on the first apply and on every reload. A changed namespace is <em>not</em> a
- * changed check for the restart rule (behaviour.md §3.8): the checks probe the same way, only
- * from elsewhere, so workers keep their state, counter and timers and their next probes run in
- * the new namespace (a wrong namespace shows as failing probes and the normal fall count).
- * Whether the namespace could be entered is {@link #netnsStatus()}.
+ * changed check (behaviour.md §3.8): the checks probe the same way, only from elsewhere, so
+ * workers keep their state, counter and timers and their next probes run in the new namespace
+ * (a wrong namespace shows as failing probes and the normal fall count). Whether the namespace
+ * could be entered is {@link #netnsStatus()}.
  */
 public final class Checker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Checker.class);
 
     /** How long after a check's timeout a probe that never completed is declared failed. */
     public static final Duration PROBE_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * When a probe could not be started or its result not applied because of an unexpected
+     * exception ({@code probe-schedule-error}), the next attempt comes this long after.
+     */
+    public static final Duration SCHEDULE_ERROR_RETRY = Duration.ofSeconds(5);
 
     private static final Config EMPTY = new Config(null, HealthCheckerConfig.DEFAULTS,
             VppLbConfig.DEFAULTS, Map.of(), Map.of(), Map.of());
@@ -97,7 +140,12 @@ public final class Checker implements AutoCloseable {
     private final Object lock = new Object();
 
     // Everything below is guarded by lock.
+    /** The live config: {@link #fileConfig} with the {@link #weightOverrides} applied. */
     private Config config = EMPTY;
+    /** The last config {@link #apply}ed, as the file says. */
+    private Config fileConfig = EMPTY;
+    /** Runtime weights ({@link #setWeight}) that differ from the file, in the order they were set. */
+    private final Map<PoolMember, WeightOverride> weightOverrides = new LinkedHashMap<>();
     private final Map<String, Worker> workers = new HashMap<>();
     private Map<String, List<String>> frontendsByBackend = Map.of();
     private final Map<String, FrontendState> frontendStates = new LinkedHashMap<>();
@@ -151,7 +199,8 @@ public final class Checker implements AutoCloseable {
                 throw new IllegalStateException("checker is closed");
             }
             Config old = config;
-            config = newConfig;
+            fileConfig = newConfig;
+            config = withWeightOverrides(newConfig);
             frontendsByBackend = indexFrontends(newConfig);
             Instant now = clock.instant();
 
@@ -169,9 +218,11 @@ public final class Checker implements AutoCloseable {
                 if (w == null) {
                     start(b, check, now);
                 } else if (!w.check.sameProbe(check)) {
-                    restart(w, b, check, now);
+                    checkChanged(w, b, check, now);
                 } else {
                     boolean yamlEnabledBefore = w.backend.enabled();
+                    boolean moved = addressChanged(w, b);
+                    long epoch = w.epoch;
                     w.backend = b;
                     w.check = check;
                     if (yamlEnabledBefore != b.enabled()) {
@@ -180,6 +231,9 @@ public final class Checker implements AutoCloseable {
                         } else {
                             disableLocked(w, "disabled in config", now, false);
                         }
+                    }
+                    if (moved && w.epoch == epoch && w.state.probing()) {
+                        restartInPlace(w); // a probe in flight to the old address must not count
                     }
                 }
             }
@@ -199,8 +253,49 @@ public final class Checker implements AutoCloseable {
                 frontendStates.put(name, previous.getOrDefault(name, FrontendState.UNKNOWN));
             }
             updateFrontends(newConfig.frontends().keySet(), now);
-            emit(l -> l.onConfigApplied(newConfig));
+            Config live = config;
+            emit(l -> l.onConfigApplied(live));
         }
+    }
+
+    /** A pool member of a frontend: the key of a runtime weight. */
+    private record PoolMember(String frontend, String pool, String backend) {}
+
+    /** A runtime weight and the file's weight it replaced. */
+    private record WeightOverride(int fileWeight, int weight) {}
+
+    /**
+     * {@code file} with the runtime weights that still apply: an override is kept when its pool
+     * member still exists and the file still gives it the weight the override replaced; otherwise
+     * it is dropped ({@code frontend-weight-override-dropped}, INFO) and the file's weight rules.
+     */
+    private Config withWeightOverrides(Config file) {
+        if (weightOverrides.isEmpty()) {
+            return file;
+        }
+        Map<String, Frontend> frontends = new LinkedHashMap<>(file.frontends());
+        Iterator<Map.Entry<PoolMember, WeightOverride>> it = weightOverrides.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<PoolMember, WeightOverride> e = it.next();
+            PoolMember m = e.getKey();
+            WeightOverride o = e.getValue();
+            Frontend f = frontends.get(m.frontend());
+            Pool p = f == null ? null : f.pool(m.pool());
+            PoolBackend pb = p == null ? null : p.member(m.backend());
+            if (pb != null && pb.weight() == o.fileWeight()) {
+                frontends.put(m.frontend(), f.withWeight(m.pool(), m.backend(), o.weight()));
+                continue;
+            }
+            it.remove();
+            log.atInfo().setMessage("frontend-weight-override-dropped").addKeyValue("frontend", m.frontend())
+                    .addKeyValue("pool", m.pool()).addKeyValue("backend", m.backend())
+                    .addKeyValue("weight", o.weight())
+                    .addKeyValue("reason", pb == null ? "pool member no longer in the config"
+                            : "the config's weight changed from " + o.fileWeight() + " to " + pb.weight())
+                    .log();
+        }
+        return new Config(file.source(), file.healthchecker(), file.vppLb(), file.healthchecks(), file.backends(),
+                frontends);
     }
 
     /**
@@ -211,7 +306,10 @@ public final class Checker implements AutoCloseable {
         return prober.netnsStatus();
     }
 
-    /** The live config: the last {@link #apply}ed one with {@link #setWeight} changes; an empty config before. */
+    /**
+     * The live config: the last {@link #apply}ed one with the {@link #setWeight} changes that are
+     * still in force; an empty config before.
+     */
     public Config config() {
         synchronized (lock) {
             return config;
@@ -221,8 +319,11 @@ public final class Checker implements AutoCloseable {
     /**
      * Changes a pool member's configured weight in the live config at run time and recomputes the
      * frontend's state (a frontend transition is emitted if it changed, then
-     * {@link HealthListener#onWeightChanged}). The change lives until the next {@link #apply}, which
-     * puts the YAML weight back.
+     * {@link HealthListener#onWeightChanged}). The change survives reloads as long as the member
+     * is still in the same frontend and pool and the file still gives it the weight it had when
+     * the change was made; a reload that removes the member or edits its weight drops the change
+     * (logged as {@code frontend-weight-override-dropped}) and the file's weight applies. Setting
+     * the file's weight again forgets the change.
      *
      * @param weight 0..100
      * @return the frontend as it is now
@@ -247,6 +348,13 @@ public final class Checker implements AutoCloseable {
             }
             if (weight < 0 || weight > PoolBackend.MAX_WEIGHT) {
                 throw new IllegalArgumentException("weight " + weight + " out of range 0..100");
+            }
+            PoolMember key = new PoolMember(frontend, pool, backend);
+            int fileWeight = fileConfig.frontends().get(frontend).pool(pool).member(backend).weight();
+            if (weight == fileWeight) {
+                weightOverrides.remove(key);
+            } else {
+                weightOverrides.put(key, new WeightOverride(fileWeight, weight));
             }
             Frontend updated = f.withWeight(pool, backend, weight);
             Map<String, Frontend> frontends = new LinkedHashMap<>(config.frontends());
@@ -517,22 +625,56 @@ public final class Checker implements AutoCloseable {
         }
     }
 
-    private void restart(Worker w, Backend b, HealthCheck check, Instant now) {
-        stopProbing(w);
+    /**
+     * A reload changed the backend's health check: the state, counter band, history and operator
+     * pause are kept (no weight-0 gap, see the class comment); the loop restarts with the new check
+     * at its band edge and probes promptly. YAML {@code enabled} is authoritative.
+     */
+    private void checkChanged(Worker w, Backend b, HealthCheck check, Instant now) {
+        String before = w.check.name();
+        addressChanged(w, b);
         w.backend = b;
         w.check = check;
-        w.enabled = b.enabled();
-        w.counter = HealthCounter.expedited(check);
-        if (b.enabled()) {
-            startProbing(w);
-            if (w.state != BackendState.UNKNOWN) {
-                transition(w, BackendState.UNKNOWN, ResultCodes.RESTARTED, "health check changed", now, false);
+        log.atInfo().setMessage("backend-check-changed").addKeyValue("backend", w.name)
+                .addKeyValue("healthcheck", check.name()).addKeyValue("was", before)
+                .addKeyValue("state", w.state.keyword()).log();
+        if (!b.enabled()) {
+            disableLocked(w, "disabled in config", now, false);
+            w.counter = HealthCounter.expedited(check); // what an enable starts from
+        } else if (w.state == BackendState.DISABLED) {
+            enableLocked(w, "enabled in config", now, false); // unknown, probing the new check
+        } else {
+            w.enabled = true;
+            if (w.state.probing()) {
+                restartInPlace(w);
+            } else {
+                w.counter = HealthCounter.expedited(check); // paused: what a resume starts from
             }
-        } else if (w.state != BackendState.DISABLED) {
-            w.lastResult = ProbeResult.fail(ResultCodes.DISABLED, "disabled in config", Duration.ZERO);
-            w.lastProbeAt = now;
-            transition(w, BackendState.DISABLED, ResultCodes.DISABLED, "disabled in config", now, false);
         }
+    }
+
+    /** Whether {@code b} moves the worker to another address; logs {@code backend-address-changed} if so. */
+    private static boolean addressChanged(Worker w, Backend b) {
+        InetAddress from = w.backend.address();
+        if (from.equals(b.address())) {
+            return false;
+        }
+        log.atInfo().setMessage("backend-address-changed").addKeyValue("backend", w.name)
+                .addKeyValue("from", NetUtil.toAddressString(from))
+                .addKeyValue("to", NetUtil.toAddressString(b.address()))
+                .addKeyValue("state", w.state.keyword()).log();
+        return true;
+    }
+
+    /**
+     * Restarts a probing worker's loop in a new epoch without a transition: the counter goes to
+     * the edge of its state's band ({@link HealthCounter#atBandEdge}) and the first probe comes
+     * after {@link Intervals#prompt}. Results of probes started before are ignored.
+     */
+    private void restartInPlace(Worker w) {
+        stopProbing(w);
+        w.counter = HealthCounter.atBandEdge(w.check, w.state);
+        schedule(w, Intervals.prompt(w.check, random));
     }
 
     private void disableLocked(Worker w, String why, Instant now, boolean frontends) {
@@ -568,18 +710,50 @@ public final class Checker implements AutoCloseable {
         }
     }
 
+    /**
+     * Arms the worker's one timer for its next probe in the current epoch, replacing any pending
+     * one. The delay saturates (see {@link Intervals#saturatedNanos}); only a scheduler that
+     * refuses the task (shut down) leaves the worker without a timer, and that is logged.
+     */
     private void schedule(Worker w, Duration delay) {
+        if (w.timer != null) {
+            w.timer.cancel(false);
+            w.timer = null;
+        }
         long epoch = w.epoch;
         try {
-            w.timer = scheduler.schedule(() -> fire(w, epoch), delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            log.atError().setMessage("probe-schedule-failed").addKeyValue("backend", w.name)
-                    .addKeyValue("error", String.valueOf(e.getMessage())).log();
+            w.timer = scheduler.schedule(() -> fire(w, epoch), Intervals.saturatedNanos(delay), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            log.atError().setMessage("probe-schedule-error").addKeyValue("backend", w.name)
+                    .addKeyValue("error", String.valueOf(e)).log();
+        }
+    }
+
+    /**
+     * An unexpected exception while starting a probe or applying its result: logged, and the loop
+     * goes on (a new attempt after {@link #SCHEDULE_ERROR_RETRY}, unless a timer is already armed
+     * or the worker stopped meanwhile). Never lets a backend's probe loop die silently.
+     */
+    private void probeScheduleError(Worker w, long epoch, RuntimeException e) {
+        log.atError().setMessage("probe-schedule-error").addKeyValue("backend", w.name)
+                .addKeyValue("error", String.valueOf(e)).setCause(e).log();
+        synchronized (lock) {
+            if (!closed && w.epoch == epoch && w.state.probing() && w.timer == null) {
+                schedule(w, SCHEDULE_ERROR_RETRY);
+            }
         }
     }
 
     /** Timer task: start one probe (outside the lock). */
     private void fire(Worker w, long epoch) {
+        try {
+            startProbe(w, epoch);
+        } catch (RuntimeException e) {
+            probeScheduleError(w, epoch, e);
+        }
+    }
+
+    private void startProbe(Worker w, long epoch) {
         HealthCheck check;
         InetAddress target;
         synchronized (lock) {
@@ -590,6 +764,7 @@ public final class Checker implements AutoCloseable {
             check = w.check;
             target = w.backend.address();
         }
+        long limitNanos = probeLimitNanos(check);
         if (log.isDebugEnabled()) {
             log.atDebug().setMessage("probe-start").addKeyValue("backend", w.name)
                     .addKeyValue("type", check.type().keyword())
@@ -602,12 +777,28 @@ public final class Checker implements AutoCloseable {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        result.orTimeout(check.timeout().plus(PROBE_GRACE).toNanos(), TimeUnit.NANOSECONDS)
+        result.orTimeout(limitNanos, TimeUnit.NANOSECONDS)
                 .whenComplete((r, e) -> onResult(w, epoch, check,
                         r != null ? r : brokenProbe(check, e, System.nanoTime() - started)));
     }
 
+    /** The check's timeout plus {@link #PROBE_GRACE} in nanoseconds, saturated at {@code Long.MAX_VALUE}. */
+    static long probeLimitNanos(HealthCheck check) {
+        long timeout = Intervals.saturatedNanos(check.timeout());
+        long grace = PROBE_GRACE.toNanos();
+        return timeout > Long.MAX_VALUE - grace ? Long.MAX_VALUE : timeout + grace;
+    }
+
+    /** Completion of a probe (on the prober's thread): apply it; an unexpected failure is logged, the loop goes on. */
     private void onResult(Worker w, long epoch, HealthCheck check, ProbeResult r) {
+        try {
+            applyResult(w, epoch, check, r);
+        } catch (RuntimeException e) {
+            probeScheduleError(w, epoch, e);
+        }
+    }
+
+    private void applyResult(Worker w, long epoch, HealthCheck check, ProbeResult r) {
         if (log.isDebugEnabled()) {
             log.atDebug().setMessage("probe-done").addKeyValue("backend", w.name)
                     .addKeyValue("type", check.type().keyword()).addKeyValue("code", r.code())
@@ -645,7 +836,7 @@ public final class Checker implements AutoCloseable {
             case HTTP, HTTPS -> timeout ? ResultCodes.L7TOUT : ResultCodes.L4CON;
         };
         String detail = timeout
-                ? "probe did not finish within " + check.timeout().toMillis() + " ms"
+                ? "probe did not finish within " + Intervals.saturatedNanos(check.timeout()) / 1_000_000 + " ms"
                 : "probe error: " + cause;
         return ProbeResult.fail(code, detail, Duration.ofNanos(nanos));
     }

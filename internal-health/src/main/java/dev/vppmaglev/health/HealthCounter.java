@@ -16,9 +16,14 @@ import dev.vppmaglev.config.HealthCheck;
  *       down needs {@code rise} passes to come back: the state never changes faster than rise
  *       and fall allow, even when results alternate right at the threshold. Mixed results inside
  *       a band (degraded) only move the counter.</li>
- *   <li>Entering {@link BackendState#UNKNOWN} (new backend, changed check, resume, enable) presets
+ *   <li>Entering {@link BackendState#UNKNOWN} (new backend, resume, enable) presets
  *       {@code value = rise - 1} ({@link #expedited}): the first probe decides; one pass is up
  *       ({@code max}), one failure is down at once (0).</li>
+ *   <li>A probe loop restarted by a reload (changed check or address) keeps the backend's state
+ *       and places the counter at the edge of that state's band ({@link #atBandEdge}): up at
+ *       {@code rise}, so one failure of the new check takes it down; down at {@code rise - 1},
+ *       so one pass brings it up. The first probe decides, as for unknown, without passing
+ *       through unknown (weight 0).</li>
  * </ul>
  *
  * <p>Why the jump (the reference text describes only ±1): without it a backend whose results
@@ -47,6 +52,19 @@ public record HealthCounter(int rise, int fall, int value) {
     /** {@link #expedited(int, int)} with the check's rise and fall. */
     public static HealthCounter expedited(HealthCheck check) {
         return expedited(check.rise(), check.fall());
+    }
+
+    /**
+     * The counter for a backend in {@code state} whose probe loop restarts with {@code check}
+     * while keeping its state (a reload changed its check or address): {@link BackendState#UP}
+     * → {@code rise} (the lowest healthy value), {@link BackendState#DOWN} → {@code rise - 1} (the
+     * highest unhealthy value), any other state → {@link #expedited}. So the first result of the
+     * new loop decides: a failure takes an up backend down (counter 0), a pass brings a down
+     * backend up (counter {@code max}).
+     */
+    public static HealthCounter atBandEdge(HealthCheck check, BackendState state) {
+        int rise = check.rise();
+        return new HealthCounter(rise, check.fall(), state == BackendState.UP ? rise : rise - 1);
     }
 
     /** The top of the counter: {@code rise + fall - 1}. */

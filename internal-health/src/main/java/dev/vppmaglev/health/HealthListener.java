@@ -27,7 +27,10 @@ public interface HealthListener {
     /** A probe finished and its result was applied (results arriving after pause/disable/removal are not). */
     default void onProbe(String backend, HealthCheck check, ProbeResult result) {}
 
-    /** {@link Checker#apply} installed {@code config} (first start or reload). */
+    /**
+     * {@link Checker#apply} installed a config (first start or reload); {@code config} is the live
+     * config: the file's, with the runtime weights the reload kept ({@link Checker#setWeight}).
+     */
     default void onConfigApplied(Config config) {}
 
     /**

@@ -17,6 +17,9 @@ public final class Intervals {
     /** Jitter amplitude: ±10 % of the base interval. */
     public static final double JITTER = 0.10;
 
+    /** The longest delay of a {@link #prompt} probe: 1 s (shorter when the fast interval is). */
+    public static final Duration PROMPT_SPREAD = Duration.ofSeconds(1);
+
     private Intervals() {}
 
     /** The un-jittered interval for a backend in {@code state} with {@code counter}. */
@@ -32,10 +35,11 @@ public final class Intervals {
 
     /**
      * {@code base} scaled by a uniform factor in {@code [0.9, 1.1)} drawn from {@code random}.
-     * Zero stays zero.
+     * Zero stays zero; a negative base counts as zero; the result is at most
+     * {@code Long.MAX_VALUE} ns (saturated, never an overflow).
      */
     public static Duration jitter(Duration base, RandomGenerator random) {
-        long nanos = base.toNanos();
+        long nanos = saturatedNanos(base);
         double factor = 1.0 - JITTER + 2 * JITTER * random.nextDouble();
         return Duration.ofNanos(Math.round(nanos * factor));
     }
@@ -51,6 +55,29 @@ public final class Intervals {
      * probed in one burst.
      */
     public static Duration first(HealthCheck check, RandomGenerator random) {
-        return Duration.ofNanos((long) (check.fastInterval().toNanos() * random.nextDouble()));
+        return Duration.ofNanos((long) (saturatedNanos(check.fastInterval()) * random.nextDouble()));
+    }
+
+    /**
+     * Delay of the first probe after a reload restarted a worker's loop in place (changed check or
+     * address; the state is kept): uniform in {@code [0, min(fast-interval, PROMPT_SPREAD))}, so the
+     * new check or address is judged within a second, and thousands of backends changed by one
+     * reload are still spread out.
+     */
+    public static Duration prompt(HealthCheck check, RandomGenerator random) {
+        long spread = Math.min(saturatedNanos(check.fastInterval()), PROMPT_SPREAD.toNanos());
+        return Duration.ofNanos((long) (spread * random.nextDouble()));
+    }
+
+    /**
+     * {@code d} in nanoseconds, saturated to {@code [0, Long.MAX_VALUE]} (about 292 years) instead
+     * of throwing: delays computed from a config built in code (the loader bounds its durations)
+     * can never kill a probe timer with an {@link ArithmeticException}.
+     */
+    static long saturatedNanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        return d.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE : d.toNanos();
     }
 }

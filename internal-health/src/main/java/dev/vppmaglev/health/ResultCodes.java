@@ -55,8 +55,6 @@ public final class ResultCodes {
     public static final String RESUMED = "resumed";
     /** Transition reason: the operator enabled a disabled backend. */
     public static final String ENABLED = "enabled";
-    /** Transition reason: a reload changed the backend's health check, the worker restarted. */
-    public static final String RESTARTED = "restarted";
     /** Transition reason: a reload removed the backend. */
     public static final String REMOVED = "removed";
 }

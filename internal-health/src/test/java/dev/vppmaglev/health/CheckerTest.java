@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -226,6 +227,70 @@ class CheckerTest {
     }
 
     @Nested
+    class ProbeLoopRobustness {
+        @Test
+        void hugeTimeoutsAndIntervalsBuiltInCodeDoNotStopTheLoop() {
+            // The loader bounds timeout at 1h; a config built in code is not bounded. Go's
+            // maximum duration, and one far beyond what fits in nanoseconds.
+            HealthCheck goMax = check("go-max", CheckType.HTTP).port(80).interval(Duration.ofSeconds(1))
+                    .timeout(Duration.ofNanos(Long.MAX_VALUE)).build();
+            HealthCheck beyond = check("beyond", CheckType.HTTP).port(80).interval(Duration.ofSeconds(1))
+                    .timeout(Duration.ofSeconds(Long.MAX_VALUE)).build();
+            HealthCheck slow = check("slow", CheckType.HTTP).port(80)
+                    .intervals(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(Long.MAX_VALUE / 2))
+                    .build();
+            prober.healthy("10.0.0.3", false);
+            checker.apply(config(List.of(goMax, beyond, slow), List.of(backend("a", "10.0.0.1", "go-max"),
+                    backend("b", "10.0.0.2", "beyond"), backend("c", "10.0.0.3", "slow")), List.of()));
+            time.advance(Duration.ofSeconds(10));
+            assertThat(prober.callsTo("10.0.0.1")).hasSize(10); // 0.5, 1.5, ... 9.5
+            assertThat(prober.callsTo("10.0.0.2")).hasSize(10);
+            assertThat(checker.state("a")).isEqualTo(BackendState.UP);
+            assertThat(checker.state("b")).isEqualTo(BackendState.UP);
+            // c failed at once and went fully down: its next probe is ~146 billion years out.
+            assertThat(prober.callsTo("10.0.0.3")).hasSize(1);
+            assertThat(checker.state("c")).isEqualTo(BackendState.DOWN);
+            assertThat(time.pendingDelays()).hasSize(3).last()
+                    .isEqualTo(Duration.ofNanos(Long.MAX_VALUE).minus(time.elapsed()));
+            assertThat(Checker.probeLimitNanos(beyond)).isEqualTo(Long.MAX_VALUE);
+            assertThat(Checker.probeLimitNanos(WEB)).isEqualTo(Duration.ofSeconds(10).toNanos());
+        }
+
+        @Test
+        void anExceptionStartingAProbeIsLoggedAndTheLoopGoesOn() {
+            // A prober whose future breaks when the checker arms its timeout: the start of the
+            // probe throws inside the timer task.
+            boolean[] broken = {true};
+            Prober prober = (check, target) -> broken[0] ? new CompletableFuture<>() {
+                @Override
+                public CompletableFuture<ProbeResult> orTimeout(long timeout, java.util.concurrent.TimeUnit unit) {
+                    throw new IllegalStateException("no timeouts today");
+                }
+            } : CompletableFuture.completedFuture(ScriptedProber.PASS);
+            Checker c = new Checker(prober, time, time, fixedRandom(0.5));
+            try (LogCapture logs = new LogCapture(Checker.class)) {
+                c.apply(config(List.of(WEB), List.of(backend("a", "10.0.0.1", "web")), List.of()));
+                time.advance(Duration.ofMillis(500));
+                assertThat(logs.events("probe-schedule-error")).singleElement().satisfies(e -> {
+                    assertThat(e.level()).isEqualTo("ERROR");
+                    assertThat(e.keys()).containsEntry("backend", "a")
+                            .containsEntry("error", "java.lang.IllegalStateException: no timeouts today");
+                });
+                assertThat(time.pendingDelays()).containsExactly(Checker.SCHEDULE_ERROR_RETRY);
+                time.advance(Checker.SCHEDULE_ERROR_RETRY);
+                assertThat(logs.events("probe-schedule-error")).hasSize(2);
+                broken[0] = false;
+                time.advance(Checker.SCHEDULE_ERROR_RETRY);
+                assertThat(c.state("a")).isEqualTo(BackendState.UP);
+                assertThat(logs.events("probe-schedule-error")).hasSize(2);
+                assertThat(time.pendingDelays()).containsExactly(WEB.interval());
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    @Nested
     class OperatorActions {
         @Test
         void pauseStopsProbingAndDrains() {
@@ -390,8 +455,55 @@ class CheckerTest {
         }
 
         @Test
-        void changedCheckRestartsFreshWithYamlEnabledAuthoritative() {
+        void aChangedCheckKeepsStateAndHistoryAndTheNewCheckDecidesPromptly() {
+            prober.healthy("10.0.0.3", false);
+            checker.apply(base());
+            time.advance(Duration.ofSeconds(3)); // a, b fully up; c down
+            assertThat(checker.backendStates()).containsExactly(Map.entry("a", BackendState.UP),
+                    Map.entry("b", BackendState.UP), Map.entry("c", BackendState.DOWN));
+            Map<String, FrontendState> frontendsBefore = checker.frontendStates();
+            List<BackendTransition> historyA = checker.status("a").transitions();
+            List<BackendTransition> historyC = checker.status("c").transitions();
+            events.drain();
+
+            // A timeout tweak (and a slower fast interval): a different probe, same backends.
+            HealthCheck tweaked = check("web", CheckType.HTTP).port(80).timeout(Duration.ofSeconds(3))
+                    .intervals(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(5)).build();
+            try (LogCapture logs = new LogCapture(Checker.class)) {
+                checker.apply(config(List.of(tweaked), List.of(backend("a", "10.0.0.1", "web"),
+                        backend("b", "10.0.0.2", "web"), backend("c", "10.0.0.3", "web")), List.of(FE_WEB, FE_API)));
+                assertThat(events.drain()).as("no transition, so no weight-0 gap").containsExactly("config");
+                assertThat(logs.events("backend-check-changed")).extracting(e -> e.keys().get("backend") + " "
+                        + e.keys().get("state") + " " + e.level()).containsExactly("a up INFO", "b up INFO", "c down INFO");
+            }
+            assertThat(checker.frontendStates()).isEqualTo(frontendsBefore);
+            BackendStatus a = checker.status("a");
+            assertThat(a.state()).isEqualTo(BackendState.UP);
+            assertThat(a.counter()).as("up at rise: one failure takes it down").isEqualTo(2);
+            assertThat(a.transitions()).isEqualTo(historyA);
+            BackendStatus c = checker.status("c");
+            assertThat(c.state()).isEqualTo(BackendState.DOWN);
+            assertThat(c.counter()).as("down at rise-1: one pass brings it up").isEqualTo(1);
+            assertThat(c.transitions()).isEqualTo(historyC);
+            // Prompt: within a second, not a random fast interval (10 s here, 5 s at this random).
+            assertThat(time.pendingDelays()).containsExactly(Duration.ofMillis(500), Duration.ofMillis(500),
+                    Duration.ofMillis(500));
+
+            // The first probe of the new check decides.
+            prober.healthy("10.0.0.1", false);
+            prober.healthy("10.0.0.3", true);
+            time.advance(Duration.ofMillis(500));
+            assertThat(prober.callsTo("10.0.0.1").getLast().check().timeout()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(checker.state("a")).isEqualTo(BackendState.DOWN);
+            assertThat(checker.state("b")).isEqualTo(BackendState.UP);
+            assertThat(checker.state("c")).isEqualTo(BackendState.UP);
+            assertThat(events.transitions()).containsExactly("backend a up->down L4CON", "backend c down->up L7OK");
+        }
+
+        @Test
+        void aChangedCheckKeepsAPauseAndTheFilesEnabledIsAuthoritative() {
             startAllUp();
+            checker.pause("a");
             checker.disable("b");
             events.drain();
             HealthCheck web2 = check("web", CheckType.HTTP).port(8080).riseFall(3, 2)
@@ -400,17 +512,21 @@ class CheckerTest {
                     backend("c", "10.0.0.3", "web", false)), List.of(FE_WEB, FE_API));
             checker.apply(c);
             assertThat(events.drain()).containsExactly(
-                    "backend a up->unknown restarted",
-                    "backend b disabled->unknown restarted",
+                    "backend b disabled->unknown enabled", // runtime disable gives way to the file's enabled
                     "backend c up->disabled disabled",
                     "frontend web up->down", "frontend api down->unknown",
                     "config");
             BackendStatus a = checker.status("a");
-            assertThat(a.counter()).isEqualTo(2); // the new check's rise-1
+            assertThat(a.state()).isEqualTo(BackendState.PAUSED);
             assertThat(a.rise()).isEqualTo(3);
-            assertThat(a.transitions()).hasSize(2); // history kept, restart recorded
             assertThat(checker.status("b").enabled()).isTrue();
             assertThat(checker.status("c").enabled()).isFalse();
+            int callsA = prober.callsTo("10.0.0.1").size();
+            time.advance(Duration.ofMillis(500));
+            assertThat(prober.callsTo("10.0.0.1")).as("still paused").hasSize(callsA);
+            assertThat(prober.callsTo("10.0.0.2").getLast().check().port()).isEqualTo(8080);
+            assertThat(checker.state("b")).isEqualTo(BackendState.UP);
+            checker.resume("a");
             time.advance(Duration.ofMillis(500));
             assertThat(prober.callsTo("10.0.0.1").getLast().check().port()).isEqualTo(8080);
             assertThat(checker.state("a")).isEqualTo(BackendState.UP);
@@ -442,17 +558,56 @@ class CheckerTest {
         }
 
         @Test
-        void addressOnlyChangeKeepsStateAndMovesTheNextProbe() {
-            startAllUp();
+        void anAddressChangeKeepsTheStateAndIgnoresAProbeStillInFlightToTheOldAddress() {
+            startAllUp(); // a at max after its first pass at 0.5 s
+            prober.hold("10.0.0.1", true);
+            time.advance(Duration.ofSeconds(2)); // a's probe at 2.5 s is in flight to 10.0.0.1
+            ScriptedProber.Call toOld = prober.callsTo("10.0.0.1").getLast();
+            assertThat(toOld.future()).isNotDone();
+            events.drain();
             Config c = config(List.of(WEB), List.of(backend("a", "10.0.0.11", "web"), backend("b", "10.0.0.2", "web"),
                     backend("c", "10.0.0.3", "web")), List.of(FE_WEB, FE_API));
-            checker.apply(c);
+            try (LogCapture logs = new LogCapture(Checker.class)) {
+                checker.apply(c);
+                assertThat(logs.events("backend-address-changed")).singleElement().satisfies(e -> {
+                    assertThat(e.level()).isEqualTo("INFO");
+                    assertThat(e.keys()).containsEntry("backend", "a").containsEntry("from", "10.0.0.1")
+                            .containsEntry("to", "10.0.0.11").containsEntry("state", "up");
+                });
+            }
             assertThat(events.drain()).containsExactly("config");
-            assertThat(checker.status("a").address()).isEqualTo(ip("10.0.0.11"));
+            BackendStatus a = checker.status("a");
+            assertThat(a.address()).isEqualTo(ip("10.0.0.11"));
+            assertThat(a.state()).isEqualTo(BackendState.UP);
+            assertThat(a.counter()).as("up at rise").isEqualTo(2);
+
+            // The old address's answer arrives: it belongs to the old epoch and is ignored.
+            toOld.future().complete(ScriptedProber.FAIL);
+            assertThat(events.drain()).isEmpty();
+            assertThat(checker.status("a").lastResult()).isEqualTo(ScriptedProber.PASS);
             assertThat(checker.state("a")).isEqualTo(BackendState.UP);
-            time.advance(Duration.ofSeconds(2));
-            assertThat(prober.callsTo("10.0.0.11")).isNotEmpty();
-            assertThat(prober.callsTo("10.0.0.1")).hasSize(1); // only the probe before the reload
+
+            // The new address is probed promptly and its first answer decides.
+            prober.healthy("10.0.0.11", false);
+            time.advance(Duration.ofMillis(500));
+            assertThat(prober.callsTo("10.0.0.11")).hasSize(1);
+            assertThat(checker.state("a")).isEqualTo(BackendState.DOWN);
+            assertThat(prober.callsTo("10.0.0.1")).hasSize(2); // only the probes before the reload
+        }
+
+        @Test
+        void anAddressChangeOfAPausedBackendIsUsedOnResume() {
+            startAllUp();
+            checker.pause("a");
+            checker.apply(config(List.of(WEB), List.of(backend("a", "10.0.0.11", "web"), backend("b", "10.0.0.2", "web"),
+                    backend("c", "10.0.0.3", "web")), List.of(FE_WEB, FE_API)));
+            assertThat(checker.state("a")).isEqualTo(BackendState.PAUSED);
+            time.advance(Duration.ofSeconds(5));
+            assertThat(prober.callsTo("10.0.0.11")).isEmpty();
+            checker.resume("a");
+            time.advance(Duration.ofMillis(500));
+            assertThat(prober.callsTo("10.0.0.11")).hasSize(1);
+            assertThat(checker.state("a")).isEqualTo(BackendState.UP);
         }
 
         @Test
@@ -528,13 +683,81 @@ class CheckerTest {
             assertThat(events.drain()).containsExactly("frontend api down->up", "weight api/p/b=30");
         }
 
+        int weight(String frontend, String pool, String backend) {
+            return checker.config().frontends().get(frontend).pool(pool).member(backend).weight();
+        }
+
         @Test
-        void aReloadPutsTheYamlWeightBack() {
+        void aRuntimeWeightSurvivesAReloadThatKeepsTheMembersFileWeight() {
+            startAllUp();
+            checker.setWeight("web", "primary", "b", 10);
+            checker.setWeight("api", "p", "b", 0);
+            assertThat(checker.frontendState("api")).isEqualTo(FrontendState.DOWN);
+            List<Config> applied = new ArrayList<>();
+            checker.addListener(new HealthListener() {
+                @Override
+                public void onConfigApplied(Config c) {
+                    applied.add(c);
+                }
+            });
+            events.drain();
+            try (LogCapture logs = new LogCapture(Checker.class)) {
+                checker.apply(base());
+                assertThat(logs.events("frontend-weight-override-dropped")).isEmpty();
+            }
+            assertThat(events.drain()).as("nothing moved").containsExactly("config");
+            assertThat(weight("web", "primary", "b")).isEqualTo(10);
+            assertThat(weight("api", "p", "b")).isZero();
+            assertThat(weight("web", "primary", "a")).isEqualTo(100);
+            assertThat(checker.frontendState("api")).isEqualTo(FrontendState.DOWN);
+            assertThat(applied).singleElement().as("listeners get the live config")
+                    .satisfies(c -> assertThat(c.frontends().get("api").pool("p").member("b").weight()).isZero());
+            assertThat(checker.effectiveWeights("web")).filteredOn(m -> m.backend().equals("b"))
+                    .extracting(MemberWeight::effective).containsExactly(new AsWeight(10, false));
+        }
+
+        @Test
+        void aReloadThatEditsTheMembersWeightOrRemovesTheMemberDropsTheRuntimeWeight() {
+            startAllUp();
+            checker.setWeight("web", "primary", "b", 10);  // the file will change b's weight 50 -> 60
+            checker.setWeight("web", "fallback", "c", 30); // the file will rename the pool
+            checker.setWeight("api", "p", "b", 0);         // untouched by the file
+            Frontend web = frontend("web", pool("primary", member("a"), member("b", 60)), pool("backup", member("c")));
+            try (LogCapture logs = new LogCapture(Checker.class)) {
+                checker.apply(config(List.of(WEB), List.of(backend("a", "10.0.0.1", "web"),
+                        backend("b", "10.0.0.2", "web"), backend("c", "10.0.0.3", "web")), List.of(web, FE_API)));
+                assertThat(logs.events("frontend-weight-override-dropped")).extracting(LogCapture.Event::keys)
+                        .containsExactly(
+                                Map.of("frontend", "web", "pool", "primary", "backend", "b", "weight", "10",
+                                        "reason", "the config's weight changed from 50 to 60"),
+                                Map.of("frontend", "web", "pool", "fallback", "backend", "c", "weight", "30",
+                                        "reason", "pool member no longer in the config"));
+                assertThat(logs.events("frontend-weight-override-dropped")).extracting(LogCapture.Event::level)
+                        .containsOnly("INFO");
+            }
+            assertThat(weight("web", "primary", "b")).isEqualTo(60);
+            assertThat(weight("web", "backup", "c")).isEqualTo(100);
+            assertThat(weight("api", "p", "b")).isZero();
+
+            // Dropped for good: going back to the old file does not bring them back.
+            checker.apply(base());
+            assertThat(weight("web", "primary", "b")).isEqualTo(50);
+            assertThat(weight("web", "fallback", "c")).isEqualTo(100);
+            assertThat(weight("api", "p", "b")).isZero();
+        }
+
+        @Test
+        void settingTheFilesWeightAgainForgetsTheRuntimeWeight() {
             startAllUp();
             checker.setWeight("api", "p", "b", 0);
-            checker.apply(base());
-            assertThat(checker.config().frontends().get("api").pool("p").member("b").weight()).isEqualTo(100);
-            assertThat(checker.frontendState("api")).isEqualTo(FrontendState.UP);
+            checker.setWeight("api", "p", "b", 100); // the file's weight
+            try (LogCapture logs = new LogCapture(Checker.class)) {
+                checker.apply(config(List.of(WEB), List.of(backend("a", "10.0.0.1", "web"),
+                        backend("b", "10.0.0.2", "web"), backend("c", "10.0.0.3", "web")),
+                        List.of(FE_WEB, frontend("api", pool("p", member("b", 40))))));
+                assertThat(logs.events("frontend-weight-override-dropped")).isEmpty();
+            }
+            assertThat(weight("api", "p", "b")).isEqualTo(40);
         }
 
         @Test

@@ -3,6 +3,8 @@ package dev.vppmaglev.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vppmaglev.config.CheckType;
+import dev.vppmaglev.config.HealthCheck;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,33 @@ class HealthCounterTest {
         assertThat(c.value()).isEqualTo(1);
         assertThat(c.healthy()).isFalse();
         assertThat(new HealthCounter(2, 3, 2).healthy()).isTrue();
+    }
+
+    @ParameterizedTest(name = "rise={0} fall={1} {2}: {3} -> {4} / {5}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # rise | fall | state | probe | counter | state after
+            # up at rise: one failure of the new check takes it down
+              2    | 3    | UP    | F     | 0       | D
+              2    | 3    | UP    | P     | 3       | U
+              1    | 1    | UP    | F     | 0       | D
+            # down at rise-1: one pass brings it up
+              2    | 3    | DOWN  | P     | 4       | U
+              2    | 3    | DOWN  | F     | 0       | D
+              3    | 2    | DOWN  | P     | 4       | U
+              1    | 4    | DOWN  | P     | 4       | U
+            # unknown: as expedited
+              2    | 3    | UNKNOWN | P   | 4       | U
+              2    | 3    | UNKNOWN | F   | 0       | D
+            """)
+    void atBandEdgeTheFirstResultDecides(int rise, int fall, BackendState state, char probe, int counter,
+                                         char after) {
+        HealthCheck check = Fixtures.check("c", CheckType.TCP).port(80).riseFall(rise, fall).build();
+        HealthCounter c = HealthCounter.atBandEdge(check, state);
+        assertThat(c.probedState()).as("the edge is inside the state's band")
+                .isEqualTo(state == BackendState.UP ? BackendState.UP : BackendState.DOWN);
+        HealthCounter next = c.record(probe == 'P', state);
+        assertThat(next.value()).isEqualTo(counter);
+        assertThat(next.probedState()).isEqualTo(after == 'U' ? BackendState.UP : BackendState.DOWN);
     }
 
     @Test

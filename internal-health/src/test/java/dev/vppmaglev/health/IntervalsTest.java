@@ -69,8 +69,37 @@ class IntervalsTest {
     }
 
     @Test
+    void aPromptProbeComesWithinASecondOrOneFastInterval() {
+        HealthCheck slow = Fixtures.check("slow", CheckType.TCP).port(80)
+                .intervals(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60)).build();
+        assertThat(Intervals.prompt(slow, fixedRandom(0.0))).isEqualTo(Duration.ZERO);
+        assertThat(Intervals.prompt(slow, fixedRandom(0.5))).isEqualTo(Duration.ofMillis(500));
+        assertThat(Intervals.prompt(CHECK, fixedRandom(0.5))).as("fast interval 500ms").isEqualTo(Duration.ofMillis(250));
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(Intervals.prompt(slow, random)).isGreaterThanOrEqualTo(Duration.ZERO)
+                    .isLessThan(Intervals.PROMPT_SPREAD);
+        }
+    }
+
+    @Test
     void nextCombinesBaseAndJitter() {
         HealthCounter top = new HealthCounter(2, 3, 4);
         assertThat(Intervals.next(CHECK, BackendState.UP, top, fixedRandom(0.0))).isEqualTo(Duration.ofMillis(1800));
+    }
+
+    @Test
+    void durationsBeyondLongNanosSaturateInsteadOfThrowing() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+        assertThat(Intervals.saturatedNanos(huge)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Intervals.saturatedNanos(Duration.ofNanos(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE);
+        assertThat(Intervals.saturatedNanos(Duration.ofSeconds(-1))).isZero();
+        assertThat(Intervals.saturatedNanos(Duration.ofMillis(1500))).isEqualTo(1_500_000_000L);
+        assertThat(Intervals.jitter(huge, fixedRandom(0.99))).isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
+        HealthCheck slow = Fixtures.check("slow", CheckType.TCP).port(80).interval(huge).build();
+        assertThat(Intervals.first(slow, fixedRandom(0.5))) // half of it, to double precision
+                .isBetween(Duration.ofNanos(Long.MAX_VALUE / 2 - 1024), Duration.ofNanos(Long.MAX_VALUE / 2 + 1024));
+        assertThat(Intervals.next(slow, BackendState.UP, new HealthCounter(2, 3, 4), fixedRandom(0.5)))
+                .isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
     }
 }

@@ -39,7 +39,8 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     void advance(Duration d) {
         long target;
         synchronized (this) {
-            target = now + d.toNanos();
+            long step = Intervals.saturatedNanos(d);
+            target = step > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + step;
         }
         while (true) {
             Task next;
@@ -78,7 +79,8 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
         if (shutdown) {
             throw new java.util.concurrent.RejectedExecutionException("shut down");
         }
-        Task t = new Task(now + Math.max(0, unit.toNanos(delay)), sequence++, command);
+        long d = Math.max(0, unit.toNanos(delay)); // toNanos saturates
+        Task t = new Task(d > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + d, sequence++, command);
         queue.add(t);
         return t;
     }

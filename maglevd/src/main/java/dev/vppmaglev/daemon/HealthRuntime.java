@@ -3,8 +3,8 @@ package dev.vppmaglev.daemon;
 import dev.vppmaglev.health.Checker;
 import dev.vppmaglev.health.NetProber;
 import java.time.InstantSource;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.random.RandomGenerator;
 
 /**
@@ -19,8 +19,12 @@ final class HealthRuntime implements AutoCloseable {
 
     HealthRuntime(String version) {
         prober = NetProber.create(version);
-        timer = Executors.newSingleThreadScheduledExecutor(
+        // Remove-on-cancel: every pause, disable, reload and close cancels timers, which would
+        // otherwise stay in the delay queue until their (possibly far) due time.
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("probe-timer").factory());
+        t.setRemoveOnCancelPolicy(true);
+        timer = t;
         checker = new Checker(prober, timer, InstantSource.system(), RandomGenerator.getDefault());
     }
 
