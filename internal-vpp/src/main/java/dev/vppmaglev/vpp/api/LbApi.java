@@ -121,6 +121,9 @@ public final class LbApi {
      * {@code show lb vips verbose}, parsed: the only source of {@code src_ip_sticky} and of each
      * VIP's pool index (behaviour.md §5.7).
      *
+     * On a VPP with the old handlers the text's AS lines (no weights before 26.10) read as
+     * weight 100 ({@link OldLbReads#parseShowLbVipsVerbose}).
+     *
      * @return VIPs in VPP's pool order, removed ones included; a text that does not parse fails
      *         with {@link VppProtocolException}
      */
