@@ -22,7 +22,9 @@ import dev.vppmaglev.vpp.api.msg.LbVip;
 import dev.vppmaglev.vpp.api.msg.LbVipDetails;
 import dev.vppmaglev.vpp.api.msg.LbVipDump;
 import dev.vppmaglev.vpp.api.msg.Messages;
+import dev.vppmaglev.vpp.api.msg.OldLbHandlers;
 import dev.vppmaglev.vpp.api.msg.Prefix;
+import dev.vppmaglev.vpp.api.msg.Retval;
 import dev.vppmaglev.vpp.api.msg.ShowVersionReply;
 
 import java.net.InetAddress;
@@ -32,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -49,9 +52,24 @@ import java.util.function.Function;
  * given; the AS dump is always unfiltered (an IPv4 filter matches nothing in VPP) and filtered
  * here; when the lb v2 messages are missing, AS add/delete fall back to the v1 messages.
  * Callers pace themselves: each call is one message (the client pipelines them, window 16).
+ *
+ * <p>A VPP without {@code lb_conf_get} has the pre-26.10 lb handlers
+ * ({@link LbCapability#oldHandlers(dev.vppmaglev.vpp.api.wire.MessageTable)}). With it every
+ * method takes and returns the same plain values, and underneath: VIP requests go out in the
+ * old handlers' dialect ({@link OldLbHandlers}: IPv4 VIP prefixes in ip46 form, the encap in host
+ * order); {@link #vipDump()} reads the live VIPs from {@code show lb vips verbose} (the old
+ * {@code lb_vip_details} carry protocol 0 and the internal VIP type); {@link #asDump()} sends
+ * {@code lb_as_dump} and takes each AS's VIP key from that text ({@link OldLbReads}); the text's
+ * pre-26.10 AS lines are read as weight 100. Those reads share one {@code show lb vips verbose}
+ * while it is in flight, so a whole-table read ({@code vipDump}, {@code asDump},
+ * {@code showLbVipsVerbose} back to back) costs one text, as with a 26.10 VPP.
  */
 public final class LbApi {
     private final VppClientSource source;
+    /** The {@code show lb vips verbose} in flight on a VPP with the old handlers, shared by the reads. */
+    private final AtomicReference<TextRead> textRead = new AtomicReference<>();
+
+    private record TextRead(VppApiClient client, CompletableFuture<List<CliVip>> vips) {}
 
     /** @param source the current client (the connection manager's, or a fixed one) */
     public LbApi(VppClientSource source) {
@@ -103,11 +121,36 @@ public final class LbApi {
      * {@code show lb vips verbose}, parsed: the only source of {@code src_ip_sticky} and of each
      * VIP's pool index (behaviour.md §5.7).
      *
+     * On a VPP with the old handlers the text's AS lines (no weights before 26.10) read as
+     * weight 100 ({@link OldLbReads#parseShowLbVipsVerbose}).
+     *
      * @return VIPs in VPP's pool order, removed ones included; a text that does not parse fails
      *         with {@link VppProtocolException}
      */
     public CompletableFuture<List<CliVip>> showLbVipsVerbose() {
-        return cliInband("show lb vips verbose").thenApply(ShowLbVipsParser::parseVerbose);
+        return with(c -> oldHandlers(c) ? sharedText(c) : showText(c).thenApply(ShowLbVipsParser::parseVerbose));
+    }
+
+    private static CompletableFuture<String> showText(VppApiClient c) {
+        return c.call(Api.CLI_INBAND, new CliInband("show lb vips verbose")).thenApply(r -> r.reply());
+    }
+
+    private static boolean oldHandlers(VppApiClient c) {
+        return LbCapability.oldHandlers(c.messageTable());
+    }
+
+    /**
+     * {@code show lb vips verbose} of a VPP with the old handlers, parsed: the one in flight on
+     * {@code c} if there is one (its answer is as fresh as a new one's), else a new one.
+     */
+    private CompletableFuture<List<CliVip>> sharedText(VppApiClient c) {
+        TextRead r = textRead.get();
+        if (r != null && r.client() == c && !r.vips().isDone()) {
+            return r.vips();
+        }
+        CompletableFuture<List<CliVip>> f = showText(c).thenApply(OldLbReads::parseShowLbVipsVerbose);
+        textRead.set(new TextRead(c, f));
+        return f;
     }
 
     /** {@code lb_conf_get}: the plugin's global settings (lb 1.2.0). */
@@ -153,17 +196,20 @@ public final class LbApi {
 
     private static CompletableFuture<Void> addDelVip(VppApiClient c, VipSpec s, boolean isDel) {
         LbVip v = LbVip.of(s.vip().pfx(), s.vip().protocol(), s.vip().port());
+        boolean old = oldHandlers(c);
         if (c.supports(Messages.LB_ADD_DEL_VIP_V2)) {
-            return c.call(Api.LB_ADD_DEL_VIP_V2, new LbAddDelVipV2(v.pfx(), v.protocol(), v.port(), s.encap(), s.dscp(),
-                    s.srvType(), s.targetPort(), 0, s.newFlowsTableLength(), s.srcIpSticky(), isDel)).thenApply(r -> null);
+            return c.call(old ? OldLbHandlers.ADD_DEL_VIP_V2 : Api.LB_ADD_DEL_VIP_V2, new LbAddDelVipV2(v.pfx(),
+                    v.protocol(), v.port(), s.encap(), s.dscp(), s.srvType(), s.targetPort(), 0, s.newFlowsTableLength(),
+                    s.srcIpSticky(), isDel)).thenApply(r -> null);
         }
         if (s.srcIpSticky() && !isDel) {
             return CompletableFuture.failedFuture(new VppUnsupportedMessageException(
                     Messages.LB_ADD_DEL_VIP_V2.nameCrc(), "src_ip_sticky needs " + Messages.LB_ADD_DEL_VIP_V2.nameCrc()
                     + ", which this VPP lacks"));
         }
-        return c.call(Api.LB_ADD_DEL_VIP, new LbAddDelVip(v.pfx(), v.protocol(), v.port(), s.encap(), s.dscp(),
-                s.srvType(), s.targetPort(), 0, s.newFlowsTableLength(), isDel)).thenApply(r -> null);
+        return c.call(old ? OldLbHandlers.ADD_DEL_VIP : Api.LB_ADD_DEL_VIP, new LbAddDelVip(v.pfx(), v.protocol(),
+                v.port(), s.encap(), s.dscp(), s.srvType(), s.targetPort(), 0, s.newFlowsTableLength(), isDel))
+                .thenApply(r -> null);
     }
 
     /**
@@ -191,7 +237,7 @@ public final class LbApi {
                         Messages.LB_ADD_DEL_AS_V2.nameCrc(), "weight 0 needs " + Messages.LB_ADD_DEL_AS_V2.nameCrc()
                         + ", which this VPP lacks (degraded mode: delete the AS instead)"));
             }
-            return c.call(Api.LB_ADD_DEL_AS, new LbAddDelAs(v.pfx(), v.protocol(), v.port(), as, false, flush))
+            return c.call(v1As(c), new LbAddDelAs(v.pfx(), v.protocol(), v.port(), as, false, flush))
                     .thenApply(r -> null);
         });
     }
@@ -211,9 +257,13 @@ public final class LbApi {
                 return c.call(Api.LB_ADD_DEL_AS_V2, new LbAddDelAsV2(v.pfx(), v.protocol(), v.port(), as, 0, true,
                         flush)).thenApply(r -> null);
             }
-            return c.call(Api.LB_ADD_DEL_AS, new LbAddDelAs(v.pfx(), v.protocol(), v.port(), as, true, flush))
+            return c.call(v1As(c), new LbAddDelAs(v.pfx(), v.protocol(), v.port(), as, true, flush))
                     .thenApply(r -> null);
         });
+    }
+
+    private static Api.Call<LbAddDelAs, Retval> v1As(VppApiClient c) {
+        return oldHandlers(c) ? OldLbHandlers.ADD_DEL_AS : Api.LB_ADD_DEL_AS;
     }
 
     /**
@@ -235,24 +285,36 @@ public final class LbApi {
     public CompletableFuture<Void> flushVip(LbVip vip) {
         Objects.requireNonNull(vip, "vip");
         LbVip v = LbVip.of(vip.pfx(), vip.protocol(), vip.port());
-        return with(c -> c.call(Api.LB_FLUSH_VIP, v).thenApply(r -> null));
+        return with(c -> c.call(oldHandlers(c) ? OldLbHandlers.FLUSH_VIP : Api.LB_FLUSH_VIP, v).thenApply(r -> null));
     }
 
-    /** {@code lb_vip_dump}: every live VIP (the placeholder and deleted VIPs are not listed). */
+    /**
+     * {@code lb_vip_dump}: every live VIP (the placeholder and deleted VIPs are not listed). On a
+     * VPP with the old handlers the same list comes from {@code show lb vips verbose}
+     * ({@link OldLbReads#vips}), which then must parse.
+     */
     public CompletableFuture<List<LbVipDetails>> vipDump() {
-        return with(c -> c.dump(Api.LB_VIP_DUMP, LbVipDump.ALL));
+        return with(c -> oldHandlers(c) ? sharedText(c).thenApply(OldLbReads::vips)
+                : c.dump(Api.LB_VIP_DUMP, LbVipDump.ALL));
     }
 
     /**
      * Every application server of every VIP, removed ones included: one unfiltered
-     * {@code lb_as_v2_dump} (or {@code lb_as_dump} on an older VPP, without weights and buckets).
+     * {@code lb_as_v2_dump} (or {@code lb_as_dump} on an older VPP, without weights and buckets;
+     * with the old handlers each AS's VIP key comes from {@code show lb vips verbose},
+     * {@link OldLbReads#ases}, and a disagreement between the two fails the read with
+     * {@link VppProtocolException}).
      */
     public CompletableFuture<List<AsEntry>> asDump() {
         return with(c -> {
             if (c.supports(Messages.LB_AS_V2_DUMP)) {
                 return c.dump(Api.LB_AS_V2_DUMP, LbVip.dumpAll()).thenApply(LbApi::fromV2);
             }
-            return c.dump(Api.LB_AS_DUMP, LbVip.dumpAll()).thenApply(LbApi::fromV1);
+            CompletableFuture<List<LbAsDetails>> details = c.dump(Api.LB_AS_DUMP, LbVip.dumpAll());
+            if (oldHandlers(c)) {
+                return details.thenCombine(sharedText(c), OldLbReads::ases);
+            }
+            return details.thenApply(LbApi::fromV1);
         });
     }
 

@@ -24,7 +24,8 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The lb plugin's state and semantics (VPP src/plugins/lb/{lb.c,api.c,cli.c} at lb 1.2.0;
+ * The lb plugin's state and semantics (VPP src/plugins/lb/{lb.c,cli.c} at lb 1.2.0, the CLI text
+ * also as before 26.10; the API handlers are {@link FakeLbApi};
  * vpp-wire.md §3.5, §3.6, §5; golden observations 6–28): VIP and AS pools with index reuse, the
  * placeholder VIP 0 and AS 0, per-port/all-port rules, encap/family checks, the Maglev new-flow
  * table with weights, removed-but-not-collected VIPs and ASes, garbage collection (10 s after an
@@ -68,6 +69,16 @@ final class FakeLbPlugin {
             return plen >= 96 && prefix.isIp4();
         }
 
+        /**
+         * {@code format_ip46_prefix (.., IP46_TYPE_ANY)}: IPv4 only for an IPv4 prefix
+         * ({@code ip46_prefix_is_ip4}), else the 16 bytes as IPv6 (so {@code ::/32}, not
+         * {@code 0.0.0.0/32}).
+         */
+        Prefix textPrefix() {
+            return prefixIp4() ? apiPrefix() : new Prefix(prefix.toInet6(), plen);
+        }
+
+        /** The details' prefix: {@code ip_address_encode (.., IP46_TYPE_ANY)} and the 26.10 length. */
         Prefix apiPrefix() {
             return new Prefix(prefix.toInet(), prefixIp4() ? plen - 96 : plen);
         }
@@ -95,6 +106,8 @@ final class FakeLbPlugin {
     private final FakeFib fib;
     private final LongSupplier now;
     private final FakeDataPlaneCounters counters;
+    /** The plugin of a VPP older than 26.10: no AS weights in {@code show lb vips verbose}. */
+    private final boolean old;
     Inet4Address ip4Src;
     Inet6Address ip6Src;
     int stickyBucketsPerCore = 1024;
@@ -115,9 +128,18 @@ final class FakeLbPlugin {
     }
 
     FakeLbPlugin(FakeFib fib, LongSupplier now, FakeDataPlaneCounters counters) {
+        this(fib, now, counters, false);
+    }
+
+    /**
+     * @param old the plugin of a VPP older than 26.10 (lb API 1.1.0): {@code show lb vips
+     *            verbose} lists ASes without weights, in that version's format
+     */
+    FakeLbPlugin(FakeFib fib, LongSupplier now, FakeDataPlaneCounters counters, boolean old) {
         this.fib = fib;
         this.now = now;
         this.counters = counters;
+        this.old = old;
         try {
             ip4Src = (Inet4Address) InetAddress.getByName("255.255.255.255");
             ip6Src = (Inet6Address) IpFormat.parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
@@ -510,27 +532,37 @@ final class FakeLbPlugin {
     }
 
     /**
-     * {@code lb_as_v2_dump} / {@code lb_as_dump}: all VIPs when the filter's address bytes are all
-     * zero; else VIPs whose internal ip46 equals the raw union bytes (so an IPv4 filter, whose
-     * bytes sit at 0..3 instead of 12..15, matches nothing) with equal protocol and port.
+     * The VIPs {@code lb_as_v2_dump} / {@code lb_as_dump} walk: all of them (placeholder and
+     * removed ones included) when the filter's address union is all zero; else those whose
+     * internal ip46 equals the raw union bytes (so an IPv4 filter, whose bytes sit at 0..3 instead
+     * of 12..15, matches nothing) with equal protocol and port.
+     *
+     * @param union    the filter's 16-byte address union as sent
+     * @param protocol the filter's protocol as sent
+     * @param port     the filter's port as the handler compares it
      */
-    List<Vip> asDumpVips(LbVip filter) {
-        AddressUnion u = AddressUnion.of(filter.pfx().address());
-        boolean all = u.hi() == 0 && u.lo() == 0;
+    List<Vip> asDumpVips(Ip46 union, int protocol, int port) {
+        boolean all = union.hi() == 0 && union.lo() == 0;
         List<Vip> out = new ArrayList<>();
         for (int i : vips.indexes()) {
             Vip v = vips.at(i);
-            if (all || (u.hi() == v.prefix.hi() && u.lo() == v.prefix.lo() && filter.protocol() == v.protocol
-                    && filter.port() == v.port)) {
+            if (all || (union.equals(v.prefix) && protocol == v.protocol && port == v.port)) {
                 out.add(v);
             }
         }
         return out;
     }
 
-    List<LbAsV2Details> asV2Details(LbVip filter) {
+    /** {@link #asDumpVips(Ip46, int, int)} for a typed filter, as the 26.10 handlers compare it. */
+    List<Vip> asDumpVips(LbVip filter) {
+        AddressUnion u = AddressUnion.of(filter.pfx().address());
+        return asDumpVips(new Ip46(u.hi(), u.lo()), filter.protocol(), filter.port());
+    }
+
+    /** The 26.10 {@code lb_as_v2_details} of {@code vips}' ASes, placeholder AS left out. */
+    List<LbAsV2Details> asV2Details(List<Vip> vips) {
         List<LbAsV2Details> out = new ArrayList<>();
-        for (Vip v : asDumpVips(filter)) {
+        for (Vip v : vips) {
             for (int slot : v.asIndexes.indexes()) {
                 int ai = v.asIndexes.at(slot);
                 if (ai == 0) {
@@ -544,9 +576,14 @@ final class FakeLbPlugin {
         return out;
     }
 
-    List<LbAsDetails> asDetails(LbVip filter) {
+    List<LbAsV2Details> asV2Details(LbVip filter) {
+        return asV2Details(asDumpVips(filter));
+    }
+
+    /** The 26.10 {@code lb_as_details} of {@code vips}' ASes. */
+    List<LbAsDetails> asDetails(List<Vip> vips) {
         List<LbAsDetails> out = new ArrayList<>();
-        for (LbAsV2Details d : asV2Details(filter)) {
+        for (LbAsV2Details d : asV2Details(vips)) {
             out.add(new LbAsDetails(d.vip(), d.appSrv(), d.flags(), d.inUseSince()));
         }
         return out;
@@ -596,7 +633,7 @@ final class FakeLbPlugin {
     }
 
     private void brief(StringBuilder sb, Vip v) {
-        sb.append(v.type.text).append(' ').append(v.apiPrefix()).append(" new_size:").append(v.mask + 1)
+        sb.append(v.type.text).append(' ').append(v.textPrefix()).append(" new_size:").append(v.mask + 1)
                 .append(" #as:").append(v.asIndexes.elts()).append(v.used ? "" : " removed");
         if (v.port != 0) {
             sb.append("  protocol:").append(v.protocol).append(" port:").append(v.port).append(' ');
@@ -610,7 +647,7 @@ final class FakeLbPlugin {
     }
 
     private void detailed(StringBuilder sb, int index, Vip v) {
-        sb.append(' ').append(v.type.text).append(" [").append(index).append("] ").append(v.apiPrefix())
+        sb.append(' ').append(v.type.text).append(" [").append(index).append("] ").append(v.textPrefix())
                 .append(v.srcIpSticky ? " src_ip_sticky" : "").append(v.used ? "" : " removed").append('\n');
         sb.append("  new_size:").append(v.mask + 1).append('\n');
         if (v.port != 0) {
@@ -631,6 +668,12 @@ final class FakeLbPlugin {
         for (int slot : v.asIndexes.indexes()) {
             int ai = v.asIndexes.at(slot);
             As a = ass.at(ai);
+            if (old) { // "%U    %U %u buckets   %Lu flows  dpo:%u %s\n" (lb.c before 26.10)
+                sb.append("    ").append(a.address).append(' ').append(buckets(v, ai)).append(" buckets   ")
+                        .append(a.flows).append(" flows  dpo:").append(a.dpo).append(a.used ? " used" : "  removed")
+                        .append('\n');
+                continue;
+            }
             sb.append("    ").append(a.address).append(" weight:").append(a.weight).append(" buckets:")
                     .append(buckets(v, ai)).append(" flows:").append(a.flows).append(" dpo:").append(a.dpo)
                     .append(a.used ? " used" : "  removed").append('\n');

@@ -10,16 +10,12 @@ import dev.vppmaglev.vpp.api.msg.GetFirstMsgIdReply;
 import dev.vppmaglev.vpp.api.msg.IpRoute;
 import dev.vppmaglev.vpp.api.msg.IpRouteLookup;
 import dev.vppmaglev.vpp.api.msg.IpRouteLookupReply;
-import dev.vppmaglev.vpp.api.msg.LbAddDelAs;
-import dev.vppmaglev.vpp.api.msg.LbAddDelAsV2;
-import dev.vppmaglev.vpp.api.msg.LbAddDelVip;
-import dev.vppmaglev.vpp.api.msg.LbAddDelVipV2;
-import dev.vppmaglev.vpp.api.msg.LbAsSetWeight;
 import dev.vppmaglev.vpp.api.msg.LbConf;
 import dev.vppmaglev.vpp.api.msg.LbConfGetReply;
 import dev.vppmaglev.vpp.api.msg.LbVip;
 import dev.vppmaglev.vpp.api.msg.MessageTableEntry;
 import dev.vppmaglev.vpp.api.msg.Messages;
+import dev.vppmaglev.vpp.api.msg.OldLbHandlers;
 import dev.vppmaglev.vpp.api.msg.Prefix;
 import dev.vppmaglev.vpp.api.msg.Retval;
 import dev.vppmaglev.vpp.api.msg.ShowVersionReply;
@@ -65,13 +61,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * A process-local VPP for tests and demos: a Unix-socket server speaking VPP's binary API
  * (vpp-wire.md §1–3: 16-byte framing with a junk {@code q}, {@code sockclnt_create} handshake with
  * a message table from the {@code .api.json} files, VPP's silences) and the lb plugin's semantics
- * (§3.5, §3.6, §5), held to the golden captures by {@code GoldenReplayTest}.
+ * (§3.5, §3.6, §5), held to the golden captures by {@code GoldenReplayTest}; or, with
+ * {@link Builder#lbV2(boolean) lbV2(false)}, a VPP older than 26.10 with its old lb handlers
+ * ({@link FakeLbApi}).
  *
  * <h2>Fidelity</h2>
  * <ul>
@@ -148,6 +147,7 @@ public final class FakeVpp implements AutoCloseable {
     private boolean started;
     private volatile FakeMessageTable table;
     private FakeLbPlugin lb;
+    private FakeLbApi lbApi;
     private FakeCli cli;
     private final Pool<Conn> registrations = new Pool<>();
     private ServerSocketChannel server;
@@ -199,7 +199,14 @@ public final class FakeVpp implements AutoCloseable {
             return this;
         }
 
-        /** false: an older VPP without lb_conf_get, lb_add_del_as_v2, lb_as_set_weight, lb_as_v2_dump. */
+        /**
+         * false: a VPP older than 26.10 (lb API 1.1.0, every release up to 26.06): without
+         * lb_conf_get, lb_add_del_as_v2, lb_as_set_weight, lb_as_v2_dump, and with the old lb
+         * handlers those VPPs have ({@link FakeLbApi}: VIP prefix lengths used raw, encap
+         * compared without byte swapping, ip46 lengths / protocol 0 / internal VIP types in the
+         * details, removed VIPs in {@code lb_vip_dump}), the text of that version in
+         * {@code show lb vips verbose} (ASes without weights) and no periodic garbage collection.
+         */
         public Builder lbV2(boolean lbV2) {
             this.lbV2 = lbV2;
             return this;
@@ -292,7 +299,9 @@ public final class FakeVpp implements AutoCloseable {
         acceptor = Thread.ofVirtual().name("fake-vpp-accept").start(this::acceptLoop);
         gc.scheduleWithFixedDelay(() -> {
             synchronized (lock) {
-                lb.collectGarbage();
+                if (lbV2) { // lb-gc-process came with the 26.10 handler fixes; before, only config changes collect
+                    lb.collectGarbage();
+                }
             }
         }, FakeLbPlugin.GARBAGE_RUN_S, FakeLbPlugin.GARBAGE_RUN_S, TimeUnit.SECONDS);
         gc.scheduleWithFixedDelay(() -> {
@@ -336,7 +345,8 @@ public final class FakeVpp implements AutoCloseable {
             }
             counters = new FakeDataPlaneCounters(stats);
             FakeFib fib = new FakeFib(counters::routeAllocated);
-            lb = new FakeLbPlugin(fib, this::uptime, counters);
+            lb = new FakeLbPlugin(fib, this::uptime, counters, !lbV2);
+            lbApi = new FakeLbApi(lb, !lbV2);
             cli = new FakeCli(lb);
         }
     }
@@ -407,7 +417,7 @@ public final class FakeVpp implements AutoCloseable {
         return table.table();
     }
 
-    /** Whether the lb v2 messages are in the table. */
+    /** Whether the lb v2 messages are in the table (false: also the old lb handlers). */
     public boolean lbV2() {
         return lbV2;
     }
@@ -641,7 +651,10 @@ public final class FakeVpp implements AutoCloseable {
         restart(lbV2);
     }
 
-    /** A restart into a VPP with ({@code true}) or without the lb v2 messages. */
+    /**
+     * A restart into a VPP 26.10 ({@code true}) or into an older one without the lb v2 messages and
+     * with the old handlers ({@link Builder#lbV2(boolean)}).
+     */
     public void restart(boolean withLbV2) {
         synchronized (lock) { // a client reconnecting at once meets the new VPP, never the old state
             dropConnections();
@@ -971,8 +984,14 @@ public final class FakeVpp implements AutoCloseable {
             return;
         }
         Object req;
+        FakeLbApi.Request lbReq = null;
         try {
-            req = type.decodeBody(body);
+            if (FakeLbApi.NAMES.contains(name)) {
+                lbReq = FakeLbApi.parse(type, body);
+                req = logged(type, body, lbReq);
+            } else {
+                req = type.decodeBody(body);
+            }
         } catch (VppProtocolException e) {
             log.atWarn().setMessage("fake-vpp-truncated").addKeyValue("api_msg", name).addKeyValue("bytes", body.remaining())
                     .log();
@@ -992,7 +1011,7 @@ public final class FakeVpp implements AutoCloseable {
         List<ByteBuffer> out = new ArrayList<>();
         try {
             synchronized (lock) {
-                dispatch(type, req, context, clientIndex, c, out);
+                dispatch(type, req, lbReq, context, clientIndex, c, out);
             }
         } catch (FakeLbPlugin.Crash e) {
             log.atError().setMessage("fake-vpp-crash").addKeyValue("reason", e.getMessage()).log();
@@ -1044,7 +1063,25 @@ public final class FakeVpp implements AutoCloseable {
                 .addKeyValue("client_index", "0x" + Integer.toHexString(c.handle())).log();
     }
 
-    private void dispatch(MessageType<?> type, Object req, int context, int clientIndex, Conn c, List<ByteBuffer> out) {
+    /**
+     * What the call log shows for lb request {@code lbReq}: the plain values this VPP's handlers
+     * make of it (with the old handlers: decoded as {@link OldLbHandlers} speaks to them), else
+     * the client codec's reading, else (the bytes fit no record) {@code lbReq} itself.
+     */
+    private Object logged(MessageType<?> type, ByteBuffer body, FakeLbApi.Request lbReq) {
+        MessageType<?> old = lbV2 ? null : OldLbHandlers.variantOf(type.name());
+        for (MessageType<?> t : old == null ? List.of(type) : List.of(old, type)) {
+            try {
+                return t.decodeBody(body);
+            } catch (VppProtocolException e) {
+                // next reading
+            }
+        }
+        return lbReq;
+    }
+
+    private void dispatch(MessageType<?> type, Object req, FakeLbApi.Request lbReq, int context, int clientIndex,
+                          Conn c, List<ByteBuffer> out) {
         switch (type.name()) {
             case "control_ping" -> out.add(frame(Messages.CONTROL_PING_REPLY, context,
                     new ControlPingReply(0, clientIndex, pid)));
@@ -1087,56 +1124,28 @@ public final class FakeVpp implements AutoCloseable {
             }
             case "lb_conf_get" -> out.add(frame(Messages.LB_CONF_GET_REPLY, context, new LbConfGetReply(0, lb.ip4Src,
                     lb.ip6Src, lb.stickyBucketsPerCore, lb.flowTimeout)));
-            case "lb_add_del_vip" -> {
-                LbAddDelVip m = (LbAddDelVip) req;
-                out.add(frame(Messages.LB_ADD_DEL_VIP_REPLY, context, new Retval(addDelVip(m.pfx(), m.protocol(),
-                        m.port(), m.encap().wire(), m.dscp(), m.type().wire(), m.targetPort(), m.newFlowsTableLength(),
-                        false, m.isDel()))));
-            }
-            case "lb_add_del_vip_v2" -> {
-                LbAddDelVipV2 m = (LbAddDelVipV2) req;
-                out.add(frame(Messages.LB_ADD_DEL_VIP_V2_REPLY, context, new Retval(addDelVip(m.pfx(), m.protocol(),
-                        m.port(), m.encap().wire(), m.dscp(), m.type().wire(), m.targetPort(), m.newFlowsTableLength(),
-                        m.srcIpSticky(), m.isDel()))));
-            }
-            case "lb_add_del_as" -> {
-                LbAddDelAs m = (LbAddDelAs) req;
-                out.add(frame(Messages.LB_ADD_DEL_AS_REPLY, context, new Retval(
-                        addDelAs(m.pfx(), m.protocol(), m.port(), m.asAddress(), 100, m.isDel(), m.isFlush(), false))));
-            }
-            case "lb_add_del_as_v2" -> {
-                LbAddDelAsV2 m = (LbAddDelAsV2) req;
-                out.add(frame(Messages.LB_ADD_DEL_AS_V2_REPLY, context, new Retval(
-                        addDelAs(m.pfx(), m.protocol(), m.port(), m.asAddress(), m.weight(), m.isDel(), m.isFlush(), true))));
-            }
-            case "lb_as_set_weight" -> {
-                LbAsSetWeight m = (LbAsSetWeight) req;
-                int vip = findVip(m.pfx(), m.protocol(), m.port());
-                int rv = vip < 0 ? VppErrors.NO_SUCH_ENTRY
-                        : lb.setWeight(vip, Ip46.of(m.asAddress()), m.weight(), m.isFlush());
-                out.add(frame(Messages.LB_AS_SET_WEIGHT_REPLY, context, new Retval(rv)));
-            }
+            case "lb_add_del_vip" -> out.add(frame(Messages.LB_ADD_DEL_VIP_REPLY, context,
+                    new Retval(lbApi.addDelVip((FakeLbApi.AddDelVip) lbReq))));
+            case "lb_add_del_vip_v2" -> out.add(frame(Messages.LB_ADD_DEL_VIP_V2_REPLY, context,
+                    new Retval(lbApi.addDelVip((FakeLbApi.AddDelVip) lbReq))));
+            case "lb_add_del_as" -> out.add(frame(Messages.LB_ADD_DEL_AS_REPLY, context,
+                    new Retval(lbApi.addDelAs((FakeLbApi.AddDelAs) lbReq))));
+            case "lb_add_del_as_v2" -> out.add(frame(Messages.LB_ADD_DEL_AS_V2_REPLY, context,
+                    new Retval(lbApi.addDelAs((FakeLbApi.AddDelAs) lbReq))));
+            case "lb_as_set_weight" -> out.add(frame(Messages.LB_AS_SET_WEIGHT_REPLY, context,
+                    new Retval(lbApi.setWeight((FakeLbApi.SetWeight) lbReq))));
             case "lb_flush_vip" -> {
-                LbVip m = (LbVip) req;
-                int vip = findVip(m.pfx(), m.protocol(), m.port());
-                if (vip >= 0) {
-                    lb.flushVip(vip);
-                }
+                lbApi.flushVip((FakeLbApi.VipKey) lbReq);
                 out.add(frame(Messages.LB_FLUSH_VIP_REPLY, context, Retval.OK)); // always 0 in VPP
             }
             case "lb_vip_dump" -> {
                 if (known(c, clientIndex)) {
-                    lb.vipDetails().forEach(d -> out.add(frame(Messages.LB_VIP_DETAILS, context, d)));
+                    lbApi.vipDump(frames(context, out));
                 }
             }
-            case "lb_as_dump" -> {
+            case "lb_as_dump", "lb_as_v2_dump" -> {
                 if (known(c, clientIndex)) {
-                    lb.asDetails((LbVip) req).forEach(d -> out.add(frame(Messages.LB_AS_DETAILS, context, d)));
-                }
-            }
-            case "lb_as_v2_dump" -> {
-                if (known(c, clientIndex)) {
-                    lb.asV2Details((LbVip) req).forEach(d -> out.add(frame(Messages.LB_AS_V2_DETAILS, context, d)));
+                    lbApi.asDump((FakeLbApi.VipKey) lbReq, type.name().equals("lb_as_v2_dump"), frames(context, out));
                 }
             }
             case "ip_route_lookup" -> out.add(frame(Messages.IP_ROUTE_LOOKUP_REPLY, context,
@@ -1155,36 +1164,28 @@ public final class FakeVpp implements AutoCloseable {
         return lb.findVip(Ip46.of(pfx.address()).mask(plen), plen, port == 0 ? 255 : protocol, port);
     }
 
-    private int addDelVip(Prefix pfx, int protocol, int port, int encap, int dscp, int srvTypeWire, int targetPort,
-                          int newLength, boolean sticky, boolean isDel) {
-        int proto = port == 0 ? 255 : protocol;
-        int plen = pfx.len() + (pfx.isIp4() ? 96 : 0);
-        Ip46 p = Ip46.of(pfx.address());
-        if (isDel) {
-            int vip = lb.findVip(p.mask(plen), plen, proto, port);
-            return vip < 0 ? VppErrors.NO_SUCH_ENTRY : lb.delVip(vip);
-        }
-        boolean ip4 = plen >= 96 && p.isIp4();
-        VipType type = VipType.fromApi(ip4, encap);
-        int byte0 = 0;
-        int target = 0;
-        if (encap == 2) {
-            byte0 = dscp & 0x3f;
-        } else if (encap == 3 || encap == 4) {
-            byte0 = (srvTypeWire >>> 24) & 0xff; // read without ntohl into a u8: the first wire byte
-            target = targetPort;
-        }
-        return lb.addVip(p, plen, proto, port, type, newLength, sticky, byte0, target).retval();
-    }
+    /** Frames with {@code context} into {@code out}: typed, or written field by field. */
+    private FakeLbApi.Frames frames(int context, List<ByteBuffer> out) {
+        return new FakeLbApi.Frames() {
+            @Override
+            public <T> void add(MessageType<T> type, T msg) {
+                out.add(frame(type, context, msg));
+            }
 
-    private int addDelAs(Prefix pfx, int protocol, int port, InetAddress as, int weight, boolean isDel, boolean flush,
-                         boolean v2) {
-        int vip = findVip(pfx, protocol, port);
-        if (vip < 0) {
-            return VppErrors.NO_SUCH_ENTRY;
-        }
-        List<Ip46> one = List.of(Ip46.of(as));
-        return isDel ? lb.delAses(vip, one, flush) : lb.addAses(vip, one, weight, v2 && flush);
+            @Override
+            public void addRaw(MessageType<?> type, Consumer<WireWriter> payload) {
+                int id = table.table().id(type).orElseThrow(() -> new IllegalStateException(type + " not in the fake's table"));
+                WireWriter w = new WireWriter(64);
+                w.zeros(MessageType.FRAME_HEADER_BYTES);
+                if (type.layout() != Layout.CONTEXT) {
+                    throw new IllegalArgumentException(type + ": raw frames are details and replies (context only)");
+                }
+                w.u16(id).u32(context);
+                payload.accept(w);
+                w.putU32At(8, w.position() - MessageType.FRAME_HEADER_BYTES);
+                out.add(w.toBuffer());
+            }
+        };
     }
 
     private IpRouteLookupReply routeLookup(IpRouteLookup req) {

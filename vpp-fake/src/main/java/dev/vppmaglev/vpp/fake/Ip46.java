@@ -26,6 +26,20 @@ record Ip46(long hi, long lo) implements Comparable<Ip46> {
         return new Ip46(bb.getLong(), bb.getLong());
     }
 
+    /** 16 raw bytes (e.g. an API address union copied as it is). */
+    static Ip46 ofBytes(byte[] b) {
+        if (b.length != 16) {
+            throw new IllegalArgumentException("an ip46 address has 16 bytes, not " + b.length);
+        }
+        ByteBuffer bb = ByteBuffer.wrap(b);
+        return new Ip46(bb.getLong(), bb.getLong());
+    }
+
+    /** The 16 bytes. */
+    byte[] bytes() {
+        return ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
+    }
+
     /** {@code ip46_address_is_ip4}: bytes 0..11 are zero. */
     boolean isIp4() {
         return hi == 0 && (lo >>> 32) == 0;
@@ -54,6 +68,15 @@ record Ip46(long hi, long lo) implements Comparable<Ip46> {
                 return InetAddress.getByAddress(ByteBuffer.allocate(4).putInt((int) lo).array());
             }
             return Inet6Address.getByAddress(null, ByteBuffer.allocate(16).putLong(hi).putLong(lo).array(), -1);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The 16 bytes as an IPv6 address, also for the IPv4 form ({@code ::a.b.c.d}). */
+    Inet6Address toInet6() {
+        try {
+            return Inet6Address.getByAddress(null, bytes(), -1);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

@@ -33,7 +33,8 @@ public final class VppFakeMain {
               --threads N    VPP threads (main + workers) in the stats counters, 1..256 (default 1)
               --traffic      count made-up traffic on every VIP once a second (10 packets each)
               --no-lb-v2     behave like a VPP older than 26.10: no lb_conf_get, lb_add_del_as_v2,
-                             lb_as_set_weight, lb_as_v2_dump
+                             lb_as_set_weight, lb_as_v2_dump, and the old lb handlers (raw VIP
+                             prefix lengths and encap, protocol 0 in the details)
               --pid N        process id to report (control_ping_reply.vpe_pid)
               --seed N       seed of the message-id layout
               --debug        log every handled message

@@ -187,7 +187,9 @@ class LbApiTest {
             assertThat(a.used()).isTrue();
             assertThat(a.weight()).isEmpty();
         });
-        assertThat(fake.cli("show lb vips verbose")).contains("10.0.0.1 weight:100 ");
+        assertThat(fake.cli("show lb vips verbose")).contains("    10.0.0.1 1024 buckets   0 flows  dpo:");
+        assertThat(get(lb.showLbVipsVerbose()).getFirst().ases()).singleElement()
+                .satisfies(a -> assertThat(a.weight()).as("no weights before 26.10: all count as 100").isEqualTo(100));
         get(lb.delAs(web, ip("10.0.0.1"), true));
         assertThat(fake.callCount("lb_add_del_as")).isEqualTo(2);
         assertThat(failure(lb.setAsWeight(web, ip("10.0.0.1"), 5, false))).isInstanceOf(VppUnsupportedMessageException.class);

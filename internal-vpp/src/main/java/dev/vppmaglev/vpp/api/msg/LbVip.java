@@ -65,8 +65,9 @@ public record LbVip(Prefix pfx, int protocol, int port) {
         w.u8(v.protocol).u16(v.port);
     }
 
+    /** Reads the prefix with {@link Prefix#ofIp46} when it is in the older handlers' ip46 form. */
     static LbVip decode(WireReader r) {
-        Prefix p = Prefix.decode(r);
+        Prefix p = Prefix.decodeVip(r);
         int proto = r.u8();
         int port = r.u16();
         return new LbVip(p, proto, port);

@@ -1,6 +1,18 @@
 package dev.vppmaglev.vpp.fake.reconcile;
 
+import dev.vppmaglev.vpp.api.ApiObserver;
+import dev.vppmaglev.vpp.api.IpFormat;
+import dev.vppmaglev.vpp.api.OldLbReads;
+import dev.vppmaglev.vpp.api.VppApiClient;
+import dev.vppmaglev.vpp.api.VppApiClientConfig;
+import dev.vppmaglev.vpp.api.cli.CliAs;
+import dev.vppmaglev.vpp.api.cli.CliVip;
+import dev.vppmaglev.vpp.api.msg.Api;
 import dev.vppmaglev.vpp.api.msg.LbAddDelAs;
+import dev.vppmaglev.vpp.api.msg.LbAddDelVipV2;
+import dev.vppmaglev.vpp.api.msg.LbEncap;
+import dev.vppmaglev.vpp.api.msg.LbSrvType;
+import dev.vppmaglev.vpp.api.msg.Prefix;
 import dev.vppmaglev.vpp.fake.FakeVpp;
 import dev.vppmaglev.vpp.lb.SyncResult;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +23,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import static dev.vppmaglev.vpp.fake.reconcile.Maglevd.LONG;
 import static dev.vppmaglev.vpp.fake.reconcile.ReconcilerTest.ANY;
@@ -20,13 +34,15 @@ import static dev.vppmaglev.vpp.fake.reconcile.ReconcilerTest.WEB;
 import static dev.vppmaglev.vpp.fake.reconcile.ReconcilerTest.YAML;
 import static dev.vppmaglev.vpp.fake.reconcile.Vpp.ases;
 import static dev.vppmaglev.vpp.fake.reconcile.Vpp.mutations;
-import static dev.vppmaglev.vpp.fake.reconcile.Vpp.weights;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A VPP without the lb v2 messages (spec README "VPP compatibility"): v1 semantics — every AS in
- * VPP has weight 100, weight 0 means "deleted" (with flush only when flush is requested).
+ * A VPP older than 26.10 (spec README "VPP compatibility"): without the lb v2 messages and with the
+ * old lb handlers, which the fake emulates byte for byte ({@code FakeVpp.lbV2(false)}: raw ip46
+ * prefix lengths, encap without byte swapping, protocol 0 in the details). v1 semantics: every
+ * AS in VPP has weight 100, weight 0 means "deleted" (with flush only when flush is requested).
+ * The IPv4 VIPs (WEB, KEEP, ANY) and the IPv6 UDP one (SIX) must all converge.
  */
 class ReconcilerDegradedTest {
     @TempDir
@@ -54,52 +70,111 @@ class ReconcilerDegradedTest {
         return m;
     }
 
+    /** Every VIP of the fake, live or removed, by pool index: {@code type key[ removed]}, from VPP's own text. */
+    private Map<Integer, String> vipTable() {
+        Map<Integer, String> out = new TreeMap<>();
+        for (CliVip v : OldLbReads.parseShowLbVipsVerbose(fake.cli("show lb vips verbose"))) {
+            out.put(v.index(), v.type() + " " + v.key() + (v.removed() ? " removed" : ""));
+        }
+        return out;
+    }
+
+    /** Per live VIP: its in-use ASes (weight 100: the old text has no weights), in VPP's order. */
+    private Map<String, Map<String, Integer>> weights() {
+        Map<String, Map<String, Integer>> out = new TreeMap<>();
+        for (CliVip v : OldLbReads.parseShowLbVipsVerbose(fake.cli("show lb vips verbose"))) {
+            if (v.removed()) {
+                continue;
+            }
+            Map<String, Integer> ases = new LinkedHashMap<>();
+            for (CliAs a : v.ases()) {
+                if (a.used()) {
+                    ases.put(IpFormat.format(a.address()), a.weight());
+                }
+            }
+            out.put(v.key().toString(), ases);
+        }
+        return out;
+    }
+
     private void awaitWeights(Map<String, Map<String, Integer>> expected) {
-        await().atMost(LONG).untilAsserted(() -> assertThat(weights(fake)).isEqualTo(expected));
+        await().atMost(LONG).untilAsserted(() -> assertThat(weights()).isEqualTo(expected));
+    }
+
+    /** The AS requests received since the last {@code clearCalls}, as {@code port address del|add flush=}. */
+    private List<String> asCalls() {
+        return mutations(fake).stream().filter(c -> c.request() instanceof LbAddDelAs).map(c -> (LbAddDelAs) c.request())
+                .map(a -> a.port() + " " + IpFormat.format(a.asAddress()) + (a.isDel() ? " del" : " add") + " flush="
+                        + a.isFlush()).toList();
     }
 
     @Test
-    void convergesWithV1SemanticsAndSaysSoOncePerConnection() throws Exception {
+    void convergesOnTheOldHandlersForIpv4AndIpv6VipsAndSaysSoOncePerConnection() throws Exception {
         try (LogCapture logs = new LogCapture(false)) {
             fake = FakeVpp.builder().apiSocket(dir.resolve("api.sock")).lbV2(false).build().start();
             maglevd = Maglevd.builder(fake.apiSocket(), YAML).start();
             awaitWeights(allUpV1());
+            // programmed as meant: IPv4 VIPs are IPv4 (no ::/32 junk), the encaps fit the backends
+            assertThat(vipTable()).containsOnly(Map.entry(1, "ip4-gre4 " + WEB), Map.entry(2, "ip4-gre4 " + KEEP),
+                    Map.entry(3, "ip6-gre6 " + SIX), Map.entry(4, "ip4-gre4 " + ANY));
             assertThat(maglevd.reconciler.degraded()).isTrue();
             assertThat(fake.callCount("lb_add_del_as_v2")).isZero();
             assertThat(fake.callCount("lb_as_set_weight")).isZero();
             assertThat(logs.named("vpp-lb-degraded")).singleElement()
-                    .satisfies(e -> assertThat(e.get("reason")).contains("degraded mode"));
+                    .satisfies(e -> assertThat(e.get("reason")).contains("degraded mode").contains("old lb handlers")
+                            .contains("Does not work: AS weights"));
             assertThat(fake.callCount("lb_conf")).isEqualTo(1);
 
-            // in sync: zero mutating calls, and lb_conf is not pushed again on the same connection
+            // in sync: the reads match the planner's keys, so zero mutating calls
             await().atMost(LONG).until(() -> maglevd.reconciler.syncAll().isEmpty());
             fake.clearCalls();
             assertThat(maglevd.reconciler.syncAll()).isEqualTo(SyncResult.NONE);
             assertThat(fake.mutatingCalls()).isZero();
+            assertThat(fake.callCount("cli_inband")).as("one text per whole-table read").isEqualTo(1);
 
             // a2 down: keep (flush-on-down false) deletes without flush, all (default) with flush
+            fake.clearCalls();
             maglevd.healthy("10.0.0.2", false);
             Map<String, Map<String, Integer>> down = allUpV1();
             down.put(KEEP, Map.of());
             down.put(ANY, Map.of());
             awaitWeights(down);
-            List<LbAddDelAs> dels = mutations(fake).stream().map(c -> (LbAddDelAs) c.request()).toList();
-            assertThat(dels).allSatisfy(d -> assertThat(d.isDel()).isTrue())
-                    .extracting(d -> d.port() + " flush=" + d.isFlush())
-                    .containsExactlyInAnyOrder("443 flush=false", "0 flush=true");
+            assertThat(asCalls()).containsExactlyInAnyOrder("443 10.0.0.2 del flush=false", "0 10.0.0.2 del flush=true");
+
+            // an IPv6 backend down: the UDP VIP's AS is deleted (its protocol was read back right)
+            fake.clearCalls();
+            maglevd.healthy("2001:db8:1::9", false);
+            down.put(SIX, ases("2001:db8:1::a", 100));
+            awaitWeights(down);
+            assertThat(asCalls()).containsExactly("53 2001:db8:1::9 del flush=true");
+
+            // disable: deleted with flush, on IPv4 and IPv6
+            fake.clearCalls();
+            maglevd.checker.disable("a10");
+            maglevd.checker.disable("v6a");
+            down.put(WEB, ases("10.0.0.9", 100));
+            down.put(SIX, Map.of());
+            awaitWeights(down);
+            assertThat(asCalls()).containsExactlyInAnyOrder("80 10.0.0.10 del flush=true",
+                    "53 2001:db8:1::a del flush=true");
 
             // failover: the backup is added (weight "in"), the primaries deleted with flush
             maglevd.healthy("10.0.0.9", false);
-            maglevd.healthy("10.0.0.10", false);
             Map<String, Map<String, Integer>> failover = new LinkedHashMap<>(down);
             failover.put(WEB, ases("10.0.1.1", 100));
             awaitWeights(failover);
 
-            // back up: recovered
+            // back up and enabled: re-added, on IPv4 and IPv6
+            fake.clearCalls();
             maglevd.healthy("10.0.0.2", true);
             maglevd.healthy("10.0.0.9", true);
-            maglevd.healthy("10.0.0.10", true);
+            maglevd.healthy("2001:db8:1::9", true);
+            maglevd.checker.enable("a10");
+            maglevd.checker.enable("v6a");
             awaitWeights(allUpV1());
+            assertThat(asCalls()).contains("443 10.0.0.2 add flush=false", "0 10.0.0.2 add flush=false",
+                    "53 2001:db8:1::9 add flush=false", "53 2001:db8:1::a add flush=false");
+            assertThat(vipTable()).as("no VIP was ever recreated").hasSize(4);
 
             // a restart of VPP is a new connection: the degraded warning once more, lb_conf again
             fake.clearCalls();
@@ -111,12 +186,43 @@ class ReconcilerDegradedTest {
     }
 
     @Test
+    void theJunkVipsOfAClientUnawareOfTheOldHandlersAreRemoved() throws Exception {
+        fake = FakeVpp.builder().apiSocket(dir.resolve("api.sock")).lbV2(false).build().start();
+        try (VppApiClient naive = VppApiClient.connect(VppApiClientConfig.defaults(fake.apiSocket()), ApiObserver.NONE)) {
+            // 192.0.2.1/32 in the 26.10 form: the old handler makes an ip6-gre4 ::/32 of it
+            naive.call(Api.LB_ADD_DEL_VIP_V2, new LbAddDelVipV2(Prefix.parse("192.0.2.1/32"), 6, 80, LbEncap.GRE4, 0,
+                    LbSrvType.CLUSTERIP, 0, 0, 1024, false, false)).get(20, TimeUnit.SECONDS);
+            naive.call(Api.LB_ADD_DEL_AS, new LbAddDelAs(Prefix.parse("192.0.2.1/32"), 6, 80,
+                    IpFormat.parse("10.0.0.10"), false, false)).get(20, TimeUnit.SECONDS);
+        }
+        assertThat(vipTable()).containsExactly(Map.entry(1, "ip6-gre4 ::/32 tcp 80"));
+
+        maglevd = Maglevd.builder(fake.apiSocket(), YAML).start();
+        awaitWeights(allUpV1());
+        await().atMost(LONG).untilAsserted(() -> assertThat(vipTable().values()).contains("ip6-gre4 ::/32 tcp 80 removed")
+                .doesNotContain("ip6-gre4 ::/32 tcp 80"));
+        assertThat(vipTable().values()).filteredOn(v -> !v.endsWith("removed"))
+                .containsExactlyInAnyOrder("ip4-gre4 " + WEB, "ip4-gre4 " + KEEP, "ip6-gre6 " + SIX, "ip4-gre4 " + ANY);
+    }
+
+    @Test
     void anUpgradeToAVppWithV2LeavesDegradedMode() throws Exception {
         fake = FakeVpp.builder().apiSocket(dir.resolve("api.sock")).lbV2(false).build().start();
         maglevd = Maglevd.builder(fake.apiSocket(), YAML).start();
         awaitWeights(allUpV1());
         fake.restart(true);
-        awaitWeights(ReconcilerTest.allUp());
+        await().atMost(LONG).untilAsserted(() -> assertThat(Vpp.weights(fake)).isEqualTo(ReconcilerTest.allUp()));
         assertThat(maglevd.reconciler.degraded()).isFalse();
+    }
+
+    @Test
+    void aDowngradeToAnOldVppEntersDegradedModeAndReprogramsIt() throws Exception {
+        fake = FakeVpp.builder().apiSocket(dir.resolve("api.sock")).build().start();
+        maglevd = Maglevd.builder(fake.apiSocket(), YAML).start();
+        await().atMost(LONG).untilAsserted(() -> assertThat(Vpp.weights(fake)).isEqualTo(ReconcilerTest.allUp()));
+        fake.restart(false);
+        awaitWeights(allUpV1());
+        assertThat(maglevd.reconciler.degraded()).isTrue();
+        assertThat(vipTable()).hasSize(4).allSatisfy((i, v) -> assertThat(v).doesNotContain("::/32"));
     }
 }
