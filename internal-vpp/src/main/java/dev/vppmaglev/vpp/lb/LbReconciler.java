@@ -358,8 +358,23 @@ public final class LbReconciler implements AutoCloseable {
         periodic = executor.scheduleWithFixedDelay(() -> queue.requestAll("periodic"), ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    /** The warmup driver: releases frontends whose backends are known; at the end, the final full sync. */
+    /**
+     * The warmup driver: releases frontends whose backends are known; at the end, the final full
+     * sync. Runs on the scheduler, outside {@link SyncQueue}'s guard: an exception here would
+     * cancel the periodic task and leave the warmup (and readiness) unfinished forever, so every
+     * tick is guarded, and once the phase is DONE the warmup is finished even if the final sync
+     * throws.
+     */
     private void warmupTick() {
+        try {
+            warmupStep();
+        } catch (RuntimeException e) {
+            log.atError().setMessage("vpp-lbsync-error").addKeyValue("op", "warmup")
+                    .addKeyValue("error", e.toString()).setCause(e).log();
+        }
+    }
+
+    private void warmupStep() {
         if (warmup.finished()) { // ended early by an operator's full sync: nothing left to do
             cancelDriver();
             return;
@@ -379,11 +394,15 @@ public final class LbReconciler implements AutoCloseable {
             return;
         }
         cancelDriver();
-        if (session != null) {
-            new Runner().runAll("warmup-end");
+        boolean connected = session != null;
+        try {
+            if (connected) {
+                new Runner().runAll("warmup-end");
+            }
+        } finally {
+            warmup.finish();
+            log.atInfo().setMessage("vpp-lbsync-warmup-done").addKeyValue("vpp_connected", connected).log();
         }
-        warmup.finish();
-        log.atInfo().setMessage("vpp-lbsync-warmup-done").addKeyValue("vpp_connected", session != null).log();
     }
 
     private void cancelDriver() {
