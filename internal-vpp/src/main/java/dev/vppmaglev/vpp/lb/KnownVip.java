@@ -4,9 +4,12 @@ import dev.vppmaglev.vpp.api.msg.LbEncap;
 import dev.vppmaglev.vpp.api.msg.LbVip;
 
 import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A live VIP as the reconciler knows it (its cache of VPP's lb table): from the last read,
@@ -17,36 +20,45 @@ import java.util.Optional;
  * @param srcIpSticky empty when unknown (the CLI text did not list the VIP): never recreate on
  *                    missing information
  * @param ases        the ASes in use, by address (deleted ones are absent: re-adding them is an add)
+ * @param removed     addresses VPP may still hold as deleted-but-not-collected ASes of this VIP,
+ *                    with their sticky flows (VPP re-uses such an entry when the address is added
+ *                    again). Conservative: a collected one may linger here
  */
-record KnownVip(LbVip key, LbEncap encap, Optional<Boolean> srcIpSticky, Map<InetAddress, KnownAs> ases) {
+record KnownVip(LbVip key, LbEncap encap, Optional<Boolean> srcIpSticky, Map<InetAddress, KnownAs> ases,
+                Set<InetAddress> removed) {
     KnownVip {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(encap, "encap");
         Objects.requireNonNull(srcIpSticky, "srcIpSticky");
         ases = Map.copyOf(ases);
+        removed = Set.copyOf(removed);
     }
 
     /**
      * One AS in use.
      *
      * @param weight its weight; -1 when unknown (v1 dump in degraded mode: "in")
-     * @param clean  it sits at weight 0 and holds no sticky flows: VPP reported 0 flows, or we
+     * @param clean  it sits at weight 0 and holds no sticky flows: VPP reported 0 flows, we
      *               flushed it at weight 0 and it has stayed at 0 since (an AS without buckets
-     *               gets no new flows). A flush of a clean AS changes nothing and is not sent.
+     *               gets no new flows), or we created it at weight 0. A flush of a clean AS
+     *               changes nothing and is not sent.
      */
     record KnownAs(int weight, boolean clean) {
         static final KnownAs UNKNOWN_WEIGHT = new KnownAs(-1, false);
     }
 
-    /** From a fresh read: in-use ASes only; clean = weight 0 and the CLI reported 0 flows. */
+    /** From a fresh read: in-use ASes; clean = weight 0 and the CLI reported 0 flows. Removed ASes go to {@link #removed()}. */
     static KnownVip of(LbVipState s) {
-        Map<InetAddress, KnownAs> ases = new java.util.HashMap<>();
+        Map<InetAddress, KnownAs> ases = new HashMap<>();
+        Set<InetAddress> removed = new HashSet<>();
         for (LbAsState a : s.ases()) {
             if (a.used()) {
                 int w = a.weight().orElse(-1);
                 ases.put(a.address(), new KnownAs(w, w == 0 && a.flows().isPresent() && a.flows().getAsLong() == 0));
+            } else {
+                removed.add(a.address());
             }
         }
-        return new KnownVip(s.key(), s.encap(), s.srcIpSticky(), ases);
+        return new KnownVip(s.key(), s.encap(), s.srcIpSticky(), ases, removed);
     }
 }

@@ -31,11 +31,13 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
@@ -431,6 +433,7 @@ final class LbSyncEngine {
         private LbEncap encap;
         private Optional<Boolean> sticky;
         private final Map<InetAddress, KnownAs> ases;
+        private final Set<InetAddress> removed;
 
         Draft(KnownVip before, boolean degraded) {
             this.degraded = degraded;
@@ -438,6 +441,7 @@ final class LbSyncEngine {
             this.encap = before != null ? before.encap() : LbEncap.GRE4;
             this.sticky = before != null ? before.srcIpSticky() : Optional.empty();
             this.ases = before != null ? new HashMap<>(before.ases()) : new HashMap<>();
+            this.removed = before != null ? new HashSet<>(before.removed()) : new HashSet<>();
         }
 
         void apply(LbOp op) {
@@ -447,14 +451,24 @@ final class LbSyncEngine {
                     encap = a.spec().encap();
                     sticky = Optional.of(a.spec().srcIpSticky());
                     ases.clear();
+                    removed.clear(); // a new VIP has no ASes; the old one's stay with it
                 }
                 case DelVip d -> {
                     exists = false;
                     ases.clear();
                 }
-                case AddAs a -> ases.put(a.as(), degraded ? KnownAs.UNKNOWN_WEIGHT
-                        : new KnownAs(a.weight(), a.weight() == 0 && a.flush()));
-                case DelAs d -> ases.remove(d.as());
+                case AddAs a -> {
+                    // A brand-new AS has no sticky flows: at weight 0 it is clean. Re-adding an
+                    // address VPP still holds as removed revives that entry with its flows:
+                    // clean only when flushed.
+                    boolean revived = removed.remove(a.as());
+                    ases.put(a.as(), degraded ? KnownAs.UNKNOWN_WEIGHT
+                            : new KnownAs(a.weight(), a.weight() == 0 && (a.flush() || !revived)));
+                }
+                case DelAs d -> {
+                    ases.remove(d.as());
+                    removed.add(d.as());
+                }
                 case SetWeight w -> {
                     KnownAs prev = ases.get(w.as());
                     boolean stillClean = prev != null && prev.clean() && prev.weight() == 0;
@@ -464,7 +478,7 @@ final class LbSyncEngine {
         }
 
         KnownVip result(LbVip key) {
-            return exists ? new KnownVip(key, encap, sticky, ases) : null;
+            return exists ? new KnownVip(key, encap, sticky, ases, removed) : null;
         }
     }
 }

@@ -46,7 +46,10 @@
  * failover, then disabled). An AS is known clean when VPP's last read showed it at weight 0 with
  * no flows, or when we flushed it at weight 0 and it stayed at 0 (without buckets it gets no new
  * flows); flushing a clean AS would evict nothing and rebuild the table for nothing, so it is not
- * sent. That keeps "an in-sync table costs zero mutating calls" true with down backends too.
+ * sent. An AS we create at weight 0 is clean too (it never had a bucket) — unless VPP still held
+ * the address as a removed, not yet collected AS of the VIP: VPP revives that entry with its
+ * sticky flows, so it is clean only when added with flush. That keeps "an in-sync table costs
+ * zero mutating calls" true with down backends too.
  *
  * <h2>Startup warmup and the full sync</h2>
  * During the warmup's hands-off phase nothing is synced and nothing is written, not even

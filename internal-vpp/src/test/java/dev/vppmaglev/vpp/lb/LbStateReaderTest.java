@@ -71,6 +71,9 @@ class LbStateReaderTest {
         assertThat(k.ases()).containsOnlyKeys(ip("10.0.0.1"), ip("10.0.0.9"), ip("10.0.0.10"));
         assertThat(k.ases().get(ip("10.0.0.9"))).isEqualTo(new KnownAs(0, true));
         assertThat(k.ases().get(ip("10.0.0.1"))).isEqualTo(new KnownAs(100, false));
-        assertThat(KnownVip.of(b).ases()).isEmpty();
+        assertThat(k.removed()).isEmpty();
+        KnownVip kb = KnownVip.of(b);
+        assertThat(kb.ases()).isEmpty();
+        assertThat(kb.removed()).as("VPP still holds it, with its flows").containsExactly(ip("10.0.1.1"));
     }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static dev.vppmaglev.vpp.lb.TestConfigs.ip;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +36,7 @@ class VipPlannerTest {
         for (int i = 0; i < kv.length; i += 2) {
             m.put(ip((String) kv[i]), (KnownAs) kv[i + 1]);
         }
-        return new KnownVip(VIP, encap, sticky, m);
+        return new KnownVip(VIP, encap, sticky, m, Set.of());
     }
 
     private static KnownAs w(int weight) {

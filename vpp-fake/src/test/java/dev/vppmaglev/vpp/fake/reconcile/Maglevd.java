@@ -135,6 +135,14 @@ final class Maglevd implements AutoCloseable {
         }
     }
 
+    /** {@code yaml} with {@code from} replaced by {@code to}; fails when {@code from} is not there. */
+    static String edit(String yaml, String from, String to) {
+        if (!yaml.contains(from)) {
+            throw new IllegalArgumentException("not in the config: '" + from + "'");
+        }
+        return yaml.replace(from, to);
+    }
+
     static InetAddress ip(String literal) {
         try {
             return InetAddress.getByName(literal);
