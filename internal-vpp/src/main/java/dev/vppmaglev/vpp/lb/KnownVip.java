@@ -9,27 +9,32 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
  * A live VIP as the reconciler knows it (its cache of VPP's lb table): from the last read,
  * updated by every successful call since.
  *
- * @param key         prefix, protocol, port
- * @param encap       the VIP's encap
- * @param srcIpSticky empty when unknown (the CLI text did not list the VIP): never recreate on
- *                    missing information
- * @param ases        the ASes in use, by address (deleted ones are absent: re-adding them is an add)
- * @param removed     addresses VPP may still hold as deleted-but-not-collected ASes of this VIP,
- *                    with their sticky flows (VPP re-uses such an entry when the address is added
- *                    again). Conservative: a collected one may linger here
+ * @param key                 prefix, protocol, port
+ * @param encap               the VIP's encap
+ * @param srcIpSticky         empty when unknown (the CLI text did not list the VIP): never
+ *                            recreate on missing information
+ * @param newFlowsTableLength the new-flow table size; empty when unknown (never recreate on
+ *                            missing information)
+ * @param ases                the ASes in use, by address (deleted ones are absent: re-adding them
+ *                            is an add)
+ * @param removed             addresses VPP may still hold as deleted-but-not-collected ASes of
+ *                            this VIP, with their sticky flows (VPP re-uses such an entry when the
+ *                            address is added again). Conservative: a collected one may linger here
  */
-record KnownVip(LbVip key, LbEncap encap, Optional<Boolean> srcIpSticky, Map<InetAddress, KnownAs> ases,
-                Set<InetAddress> removed) {
+record KnownVip(LbVip key, LbEncap encap, Optional<Boolean> srcIpSticky, OptionalInt newFlowsTableLength,
+                Map<InetAddress, KnownAs> ases, Set<InetAddress> removed) {
     KnownVip {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(encap, "encap");
         Objects.requireNonNull(srcIpSticky, "srcIpSticky");
+        Objects.requireNonNull(newFlowsTableLength, "newFlowsTableLength");
         ases = Map.copyOf(ases);
         removed = Set.copyOf(removed);
     }
@@ -47,7 +52,10 @@ record KnownVip(LbVip key, LbEncap encap, Optional<Boolean> srcIpSticky, Map<Ine
         static final KnownAs UNKNOWN_WEIGHT = new KnownAs(-1, false);
     }
 
-    /** From a fresh read: in-use ASes; clean = weight 0 and the CLI reported 0 flows. Removed ASes go to {@link #removed()}. */
+    /**
+     * From a fresh read: in-use ASes; clean = weight 0 and the CLI reported 0 flows. Removed ASes
+     * go to {@link #removed()}; a table length of 0 (unknown) becomes empty.
+     */
     static KnownVip of(LbVipState s) {
         Map<InetAddress, KnownAs> ases = new HashMap<>();
         Set<InetAddress> removed = new HashSet<>();
@@ -59,6 +67,7 @@ record KnownVip(LbVip key, LbEncap encap, Optional<Boolean> srcIpSticky, Map<Ine
                 removed.add(a.address());
             }
         }
-        return new KnownVip(s.key(), s.encap(), s.srcIpSticky(), ases, removed);
+        OptionalInt length = s.newFlowsTableLength() > 0 ? OptionalInt.of(s.newFlowsTableLength()) : OptionalInt.empty();
+        return new KnownVip(s.key(), s.encap(), s.srcIpSticky(), length, ases, removed);
     }
 }

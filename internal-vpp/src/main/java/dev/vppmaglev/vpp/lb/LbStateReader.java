@@ -60,7 +60,8 @@ public final class LbStateReader {
     }
 
     /**
-     * @param lbV2      whether VPP has {@code lb_conf_get} (else the conf is left empty)
+     * @param lbV2      whether VPP has {@code lb_conf_get} (else the conf is left empty, and the
+     *                  details' table length is not trusted)
      * @param frontends frontend name by VIP key
      */
     static LbState read(LbApi api, boolean lbV2, Map<LbVip, String> frontends) {
@@ -70,17 +71,20 @@ public final class LbStateReader {
         CompletableFuture<List<LbVipDetails>> vips = api.vipDump();
         CompletableFuture<List<AsEntry>> ases = api.asDump();
         CompletableFuture<List<CliVip>> cli = api.showLbVipsVerbose();
-        return new LbState(await(conf), merge(await(vips), await(ases), await(cli), frontends));
+        return new LbState(await(conf), merge(await(vips), await(ases), await(cli), frontends, lbV2));
     }
 
     /**
      * One view of the three answers: every VIP of the VIP dump (which lists live VIPs only), its
      * ASes from the AS dump (which also lists ASes of deleted VIPs, matched here by key; per
      * address an in-use entry wins) in {@link IpOrder}, the sticky flag, index, table size and
-     * flow counts from the CLI block of the live VIP with that key.
+     * flow counts from the CLI block of the live VIP with that key. A VIP without a CLI block
+     * gets the table size of its details when {@code detailsLengthTrusted} (0 when not: unknown):
+     * the handlers before lb 1.2.0 byte-swap it (vpp-wire.md §3.6), and {@code lb_conf_get} came
+     * with the fix.
      */
     static List<LbVipState> merge(List<LbVipDetails> vips, List<AsEntry> ases, List<CliVip> cli,
-                                  Map<LbVip, String> frontends) {
+                                  Map<LbVip, String> frontends, boolean detailsLengthTrusted) {
         Map<LbVip, CliVip> cliByKey = new HashMap<>();
         for (CliVip c : cli) {
             if (!c.removed()) {
@@ -112,7 +116,8 @@ public final class LbStateReader {
                 list.add(new LbAsState(a.address(), a.weight(), a.buckets(), a.inUseSince(), a.used(),
                         f == null ? OptionalLong.empty() : OptionalLong.of(f)));
             }
-            int length = c != null ? c.newSize() : d.flowTableLength() == 0 ? 65536 : d.flowTableLength();
+            int length = c != null ? c.newSize() : !detailsLengthTrusted ? 0
+                    : d.flowTableLength() == 0 ? 65536 : d.flowTableLength();
             out.add(new LbVipState(key, d.encap(), length,
                     c == null ? Optional.empty() : Optional.of(c.srcIpSticky()),
                     c == null ? -1 : c.index(), list, Optional.ofNullable(frontends.get(key))));

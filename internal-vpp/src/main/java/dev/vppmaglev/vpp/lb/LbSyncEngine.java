@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -432,6 +433,7 @@ final class LbSyncEngine {
         private boolean exists;
         private LbEncap encap;
         private Optional<Boolean> sticky;
+        private OptionalInt length;
         private final Map<InetAddress, KnownAs> ases;
         private final Set<InetAddress> removed;
 
@@ -440,6 +442,7 @@ final class LbSyncEngine {
             this.exists = before != null;
             this.encap = before != null ? before.encap() : LbEncap.GRE4;
             this.sticky = before != null ? before.srcIpSticky() : Optional.empty();
+            this.length = before != null ? before.newFlowsTableLength() : OptionalInt.empty();
             this.ases = before != null ? new HashMap<>(before.ases()) : new HashMap<>();
             this.removed = before != null ? new HashSet<>(before.removed()) : new HashSet<>();
         }
@@ -450,6 +453,7 @@ final class LbSyncEngine {
                     exists = true;
                     encap = a.spec().encap();
                     sticky = Optional.of(a.spec().srcIpSticky());
+                    length = OptionalInt.of(a.spec().newFlowsTableLength());
                     ases.clear();
                     removed.clear(); // a new VIP has no ASes; the old one's stay with it
                 }
@@ -478,7 +482,7 @@ final class LbSyncEngine {
         }
 
         KnownVip result(LbVip key) {
-            return exists ? new KnownVip(key, encap, sticky, ases, removed) : null;
+            return exists ? new KnownVip(key, encap, sticky, length, ases, removed) : null;
         }
     }
 }

@@ -8,9 +8,10 @@
  *       prefix, protocol number, port), encap from the backends' family, {@code src_ip_sticky},
  *       ASes with weight and flush from {@code Weights.effectiveWeights} (the one place of those
  *       rules).</li>
- *   <li>{@code VipPlanner}: the diff of one VIP against what VPP holds — add, recreate (sticky or
- *       encap flip), add / set weight / delete ASes — in {@link dev.vppmaglev.vpp.lb.IpOrder}
- *       (numeric, IPv4 before IPv6), sending only calls that change something.</li>
+ *   <li>{@code VipPlanner}: the diff of one VIP against what VPP holds — add, recreate (sticky,
+ *       encap or table-length change), add / set weight / delete ASes — in
+ *       {@link dev.vppmaglev.vpp.lb.IpOrder} (numeric, IPv4 before IPv6), sending only calls that
+ *       change something.</li>
  *   <li>{@code LbSyncEngine}: full and targeted syncs against one VPP session, the cache, the
  *       {@code lb_conf} push; {@link dev.vppmaglev.vpp.lb.LbStateReader}: the read-back.</li>
  *   <li>{@link dev.vppmaglev.vpp.lb.Warmup}: the startup warmup;
@@ -50,6 +51,16 @@
  * the address as a removed, not yet collected AS of the VIP: VPP revives that entry with its
  * sticky flows, so it is clean only when added with flush. That keeps "an in-sync table costs
  * zero mutating calls" true with down backends too.
+ *
+ * <h2>The new-flow table length</h2>
+ * VIPs are created with 1024 buckets ({@code new_flows_table_length}; never 0, behaviour.md §12
+ * item 5). A VIP that VPP holds with another length (created by hand or by another tool) is
+ * recreated like a {@code src_ip_sticky} or encap change: its Maglev table, and so the choice of
+ * AS per flow, would differ from what every other maglevd builds, and VPP cannot change the length
+ * of a live VIP (a second add is refused with -81, there is no set call). The recreate flushes the
+ * VIP's flows once; that is the price of identical tables, and it happens only for a VIP maglevd
+ * did not create. The length is compared only when known: from the CLI's {@code new_size}, or
+ * from {@code lb_vip_details} on a VPP with {@code lb_conf_get} (older handlers byte-swap it).
  *
  * <h2>Startup warmup and the full sync</h2>
  * During the warmup's hands-off phase nothing is synced and nothing is written, not even

@@ -42,7 +42,7 @@ class LbStateReaderTest {
         List<CliVip> cli = List.of(cli(A, 1, false, true),
                 cli(A, 3, true, false, new CliAs(ip("10.0.0.1"), 100, 512, 4, 20, true),
                         new CliAs(ip("10.0.0.10"), 50, 512, 0, 21, true), new CliAs(ip("10.0.0.9"), 0, 0, 0, 22, true)));
-        List<LbVipState> out = LbStateReader.merge(vips, ases, cli, Map.of(A, "web"));
+        List<LbVipState> out = LbStateReader.merge(vips, ases, cli, Map.of(A, "web"), true);
 
         LbVipState a = out.getFirst();
         assertThat(a.key()).isEqualTo(A);
@@ -71,9 +71,24 @@ class LbStateReaderTest {
         assertThat(k.ases()).containsOnlyKeys(ip("10.0.0.1"), ip("10.0.0.9"), ip("10.0.0.10"));
         assertThat(k.ases().get(ip("10.0.0.9"))).isEqualTo(new KnownAs(0, true));
         assertThat(k.ases().get(ip("10.0.0.1"))).isEqualTo(new KnownAs(100, false));
+        assertThat(k.newFlowsTableLength()).hasValue(1024);
         assertThat(k.removed()).isEmpty();
         KnownVip kb = KnownVip.of(b);
         assertThat(kb.ases()).isEmpty();
         assertThat(kb.removed()).as("VPP still holds it, with its flows").containsExactly(ip("10.0.1.1"));
+    }
+
+    @Test
+    void withoutLbConfGetTheDetailsTableLengthIsNotTrusted() {
+        // lb 1.1.0 byte-swaps flow_table_length: (u16) htonl(1024) reads 0
+        List<LbVipDetails> vips = List.of(new LbVipDetails(B, LbEncap.GRE4, 0, 0, 0, 0));
+        LbVipState old = LbStateReader.merge(vips, List.of(), List.of(), Map.of(), false).getFirst();
+        assertThat(old.newFlowsTableLength()).as("unknown").isZero();
+        assertThat(KnownVip.of(old).newFlowsTableLength()).isEmpty();
+        // the CLI's new_size wins whenever the VIP has a block
+        LbVipState withCli = LbStateReader.merge(vips, List.of(), List.of(cli(B, 2, false, false)), Map.of(), false)
+                .getFirst();
+        assertThat(withCli.newFlowsTableLength()).isEqualTo(1024);
+        assertThat(KnownVip.of(withCli).newFlowsTableLength()).hasValue(1024);
     }
 }

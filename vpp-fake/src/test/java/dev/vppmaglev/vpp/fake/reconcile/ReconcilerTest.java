@@ -326,6 +326,30 @@ class ReconcilerTest {
     }
 
     @Test
+    void aVipWithAnotherNewFlowsTableLengthIsRecreatedWith1024() {
+        // created by hand (or by an older tool) with a 2048-bucket table: the Maglev table of two
+        // maglevds would differ; VPP cannot resize a live VIP, so it is recreated
+        fake.cli("lb vip 192.0.2.1/32 protocol tcp port 80 encap gre4 new_len 2048");
+        fake.cli("lb as 192.0.2.1/32 protocol tcp port 80 10.0.0.10");
+        assertThat(Vpp.vips(fake).get(WEB).newSize()).isEqualTo(2048);
+        try (LogCapture logs = new LogCapture(false)) {
+            maglevd = Maglevd.builder(fake.apiSocket(), YAML).connectAfterUp().start();
+            awaitWeights(allUp());
+            assertThat(Vpp.vips(fake).get(WEB).newSize()).isEqualTo(1024);
+            assertThat(logs.named("vpp-lbsync-vip-recreate")).singleElement().satisfies(e -> {
+                assertThat(e.get("vip")).isEqualTo(WEB);
+                assertThat(e.get("changed")).isEqualTo("new_flows_table_length");
+                assertThat(e.get("from")).isEqualTo("2048");
+                assertThat(e.get("to")).isEqualTo("1024");
+            });
+        }
+        // and only once: the recreated VIP is in sync
+        fake.clearCalls();
+        assertThat(maglevd.reconciler.syncAll()).isEqualTo(SyncResult.NONE);
+        assertThat(fake.mutatingCalls()).isZero();
+    }
+
+    @Test
     void reloadAddsAndRemovesFrontendsAndCountsIt() {
         start(YAML);
         awaitWeights(allUp());
