@@ -55,19 +55,36 @@ record KnownVip(LbVip key, LbEncap encap, Optional<Boolean> srcIpSticky, Optiona
     /**
      * From a fresh read: in-use ASes; clean = weight 0 and the CLI reported 0 flows. Removed ASes
      * go to {@link #removed()}; a table length of 0 (unknown) becomes empty.
+     *
+     * @param previous the same VIP in the cache this read replaces (null when none): an AS the
+     *                 read shows at weight 0 without a flow count (its CLI block did not parse)
+     *                 stays clean if it was clean at weight 0 there — at weight 0 it has no buckets,
+     *                 so it got no flows since — instead of being flushed again on every full sync
      */
-    static KnownVip of(LbVipState s) {
+    static KnownVip of(LbVipState s, KnownVip previous) {
         Map<InetAddress, KnownAs> ases = new HashMap<>();
         Set<InetAddress> removed = new HashSet<>();
         for (LbAsState a : s.ases()) {
             if (a.used()) {
                 int w = a.weight().orElse(-1);
-                ases.put(a.address(), new KnownAs(w, w == 0 && a.flows().isPresent() && a.flows().getAsLong() == 0));
+                boolean clean = w == 0 && (a.flows().isPresent() ? a.flows().getAsLong() == 0
+                        : previous != null && previous.cleanAtZero(a.address()));
+                ases.put(a.address(), new KnownAs(w, clean));
             } else {
                 removed.add(a.address());
             }
         }
         OptionalInt length = s.newFlowsTableLength() > 0 ? OptionalInt.of(s.newFlowsTableLength()) : OptionalInt.empty();
         return new KnownVip(s.key(), s.encap(), s.srcIpSticky(), length, ases, removed);
+    }
+
+    /** As {@link #of(LbVipState, KnownVip)} without a previous entry. */
+    static KnownVip of(LbVipState s) {
+        return of(s, null);
+    }
+
+    private boolean cleanAtZero(InetAddress as) {
+        KnownAs k = ases.get(as);
+        return k != null && k.weight() == 0 && k.clean();
     }
 }

@@ -74,7 +74,8 @@ public final class LbReconciler implements AutoCloseable {
     private final Warmup warmup;
     private final ScheduledExecutorService executor;
     private final SyncQueue queue;
-    private final LbSyncEngine engine = new LbSyncEngine();
+    private final CliParseWarnings cliWarnings = new CliParseWarnings();
+    private final LbSyncEngine engine = new LbSyncEngine(cliWarnings);
     private final HealthListener healthListener = new HealthEvents();
     private final VppConnectionListener connectionListener = new ConnectionEvents();
 
@@ -208,7 +209,7 @@ public final class LbReconciler implements AutoCloseable {
      * @throws dev.vppmaglev.vpp.api.VppException when the read fails
      */
     public LbState readState() {
-        return LbStateReader.read(requireSession(), checker.config());
+        return LbStateReader.read(requireSession(), checker.config(), cliWarnings);
     }
 
     /** Whether the startup warmup is over (its final full sync ran or VPP was down then): for readiness. */

@@ -77,6 +77,7 @@ final class LbSyncEngine {
         }
     }
 
+    private final CliParseWarnings cliWarnings;
     // The cache: valid only for the session it was read on.
     private VppSession cacheSession;
     private final Map<LbVip, KnownVip> known = new HashMap<>();
@@ -85,6 +86,11 @@ final class LbSyncEngine {
     // Degraded mode has no lb_conf_get: remember what was pushed on which session.
     private VppSession confSession;
     private LbConf confPushed;
+
+    /** @param cliWarnings the rate limit of {@code vpp-lb-cli-parse-error} */
+    LbSyncEngine(CliParseWarnings cliWarnings) {
+        this.cliWarnings = Objects.requireNonNull(cliWarnings, "cliWarnings");
+    }
 
     /** Forgets the cache; the next sync reads VPP's table first. */
     void invalidate() {
@@ -251,10 +257,11 @@ final class LbSyncEngine {
 
     /** Replaces the cache with a fresh read of {@code session}'s table; returns the read. */
     LbState refresh(VppSession session) {
+        Map<LbVip, KnownVip> previous = cacheValid(session) ? Map.copyOf(known) : Map.of();
         invalidate();
-        LbState state = LbStateReader.read(session.lb(), session.info().lbV2Supported(), Map.of());
+        LbState state = LbStateReader.read(session.lb(), session.info().lbV2Supported(), Map.of(), cliWarnings);
         for (LbVipState v : state.vips()) {
-            known.put(v.key(), KnownVip.of(v));
+            known.put(v.key(), KnownVip.of(v, previous.get(v.key())));
         }
         cacheSession = session;
         return state;

@@ -32,6 +32,17 @@
  * starts without one. Changes made to VPP behind maglevd's back are therefore repaired by the next
  * full sync — every {@code sync-interval} (30 s) — which is the drift repair.
  *
+ * <h2>The CLI text is best effort</h2>
+ * {@code show lb vips verbose} is debug-CLI text, not an API: a newer VPP may print a flag or a
+ * line the parser does not know. A VIP block that does not parse is skipped, not fatal: that VIP's
+ * {@code src_ip_sticky} and table length fall back to "unknown" (never a recreate on missing
+ * information; the table length comes from {@code lb_vip_details} when VPP has the fixed
+ * handlers), its lb index to -1, its flow counts to unknown (an AS at weight 0 then counts as
+ * clean only if the cache knew it clean at 0 before the read; otherwise a requested flush is
+ * sent). Every sync goes on; {@code vpp-lb-cli-parse-error} says so at WARN once per distinct
+ * problem per 10 minutes. (A details message of a dump that does not decode still fails the whole
+ * dump: the API client has no way to skip one.)
+ *
  * <h2>Full sync</h2>
  * The fresh read (with {@code lb_conf_get}), {@code lb_conf} when it differs from the config,
  * then VIPs not in the config are deleted (ASes

@@ -79,6 +79,24 @@ class LbStateReaderTest {
     }
 
     @Test
+    void anAsCleanAtZeroStaysCleanWhenTheNextReadHasNoFlowCountForIt() {
+        List<LbVipDetails> vips = List.of(new LbVipDetails(A, LbEncap.GRE4, 0, 0, 0, 1024));
+        List<AsEntry> ases = List.of(as(A, "10.0.0.1", true, 0), as(A, "10.0.0.2", true, 0), as(A, "10.0.0.3", true, 100));
+        // this read: the VIP's CLI block did not parse, no flow counts
+        LbVipState blind = LbStateReader.merge(vips, ases, List.of(), Map.of(), true).getFirst();
+        KnownVip before = new KnownVip(A, LbEncap.GRE4, Optional.of(false), OptionalInt.of(1024),
+                Map.of(ip("10.0.0.1"), new KnownAs(0, true), ip("10.0.0.2"), new KnownAs(0, false),
+                        ip("10.0.0.3"), new KnownAs(0, true)),
+                java.util.Set.of());
+        KnownVip k = KnownVip.of(blind, before);
+        assertThat(k.ases().get(ip("10.0.0.1"))).as("flushed at 0 and still at 0").isEqualTo(new KnownAs(0, true));
+        assertThat(k.ases().get(ip("10.0.0.2"))).as("never known clean").isEqualTo(new KnownAs(0, false));
+        assertThat(k.ases().get(ip("10.0.0.3"))).as("weighted since").isEqualTo(new KnownAs(100, false));
+        assertThat(KnownVip.of(blind).ases().get(ip("10.0.0.1"))).as("no previous: in doubt")
+                .isEqualTo(new KnownAs(0, false));
+    }
+
+    @Test
     void withoutLbConfGetTheDetailsTableLengthIsNotTrusted() {
         // lb 1.1.0 byte-swaps flow_table_length: (u16) htonl(1024) reads 0
         List<LbVipDetails> vips = List.of(new LbVipDetails(B, LbEncap.GRE4, 0, 0, 0, 0));
