@@ -15,6 +15,7 @@ import dev.vppmaglev.vpp.api.cli.ShowLbVipsParser;
 import dev.vppmaglev.vpp.api.msg.LbConf;
 import dev.vppmaglev.vpp.api.msg.LbVip;
 import dev.vppmaglev.vpp.api.msg.LbVipDetails;
+import dev.vppmaglev.vpp.api.msg.Messages;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -72,17 +73,26 @@ public final class LbStateReader {
         for (Frontend f : config.frontends().values()) {
             frontends.put(DesiredState.key(f), f.name());
         }
-        return read(session.lb(), session.info().lbV2Supported(), frontends, warnings);
+        return read(session.lb(), hasConfGet(session), frontends, warnings);
     }
 
     /**
-     * @param lbV2      whether VPP has {@code lb_conf_get} (else the conf is left empty, and the
+     * Whether {@code session}'s VPP has {@code lb_conf_get} — and with it the fixed lb API
+     * handlers (vpp-wire.md §3.6: added in the same commit), whose {@code lb_vip_details} report
+     * {@code flow_table_length} in the right byte order. Independent of the other v2 messages.
+     */
+    static boolean hasConfGet(VppSession session) {
+        return session.client().supports(Messages.LB_CONF_GET);
+    }
+
+    /**
+     * @param confGet   whether VPP has {@code lb_conf_get} (else the conf is left empty, and the
      *                  details' table length is not trusted)
      * @param frontends frontend name by VIP key
      */
-    static LbState read(LbApi api, boolean lbV2, Map<LbVip, String> frontends, CliParseWarnings warnings) {
+    static LbState read(LbApi api, boolean confGet, Map<LbVip, String> frontends, CliParseWarnings warnings) {
         // All four go out before the first answer is awaited.
-        CompletableFuture<Optional<LbConf>> conf = lbV2 ? api.lbConfGet().thenApply(Optional::of)
+        CompletableFuture<Optional<LbConf>> conf = confGet ? api.lbConfGet().thenApply(Optional::of)
                 : CompletableFuture.completedFuture(Optional.empty());
         CompletableFuture<List<LbVipDetails>> vips = api.vipDump();
         CompletableFuture<List<AsEntry>> ases = api.asDump();
@@ -90,7 +100,7 @@ public final class LbStateReader {
         Optional<LbConf> c = await(conf);
         List<LbVipDetails> v = await(vips);
         List<AsEntry> a = await(ases);
-        return new LbState(c, merge(v, a, cliVips(cli, warnings), frontends, lbV2));
+        return new LbState(c, merge(v, a, cliVips(cli, warnings), frontends, confGet));
     }
 
     /** The CLI part, best effort: what parsed; problems go to {@code warnings}. */

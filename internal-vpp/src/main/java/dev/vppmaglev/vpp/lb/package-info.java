@@ -90,8 +90,17 @@
  *
  * <h2>Degraded mode</h2>
  * On a VPP without the lb v2 messages: weights 1..100 mean "in" (v1 add), weight 0 deletes the
- * AS (with flush only when flush is requested), {@code lb_conf} is pushed once per session (no
- * {@code lb_conf_get} to compare with). {@code VppConnection} logs {@code vpp-lb-degraded} once
- * per connection.
+ * AS (with flush only when flush is requested). {@code VppConnection} logs
+ * {@code vpp-lb-degraded} once per connection.
+ *
+ * <h2>lb_conf, message by message</h2>
+ * {@code lb_conf} is gated on the messages VPP actually has, not on the v2 set as a whole:
+ * whenever {@code lb_conf_get} is there the settings are read and compared (pushed only when they
+ * differ), even if other v2 messages are missing. Without it they are pushed once per session and
+ * again when the config's part changes. {@code lb_conf} always writes both source addresses, so a
+ * family the config leaves unset is sent back as VPP has it — from {@code lb_conf_get}, or from
+ * {@code show lb} without it — never overwritten; only when neither tells is it written as VPP's
+ * "unset" (all ones), with a {@code vpp-lbconf-src-unknown} WARN that says why.
  */
+
 package dev.vppmaglev.vpp.lb;

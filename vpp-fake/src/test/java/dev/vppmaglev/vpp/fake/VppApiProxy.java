@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
@@ -26,10 +27,13 @@ import java.util.function.BiFunction;
  * between a client and a fake VPP, forwards every frame (vpp-wire.md §1.2: 16-byte header,
  * big-endian {@code data_len}) and changes what the client is shown on the way back:
  * <ul>
+ *   <li>{@link #hide}: messages left out of the handshake's message table
+ *       ({@code sockclnt_create_reply}, vpp-wire.md §1.4), so the client believes VPP lacks them —
+ *       e.g. a VPP with {@code lb_conf_get} but without {@code lb_as_set_weight};</li>
  *   <li>{@link #rewriteCli}: the text of {@code cli_inband_reply}, given the command that asked
  *       for it — e.g. {@code show lb vips verbose} as a newer VPP might print it.</li>
  * </ul>
- * It learns the message ids from the handshake ({@code sockclnt_create_reply}, vpp-wire.md §1.4). Every client connection gets its own upstream
+ * {@link #hide} applies to connections made after the call, {@link #rewriteCli} at once. Every client connection gets its own upstream
  * connection; closing either side closes both. Test code: one platform thread per direction.
  */
 public final class VppApiProxy implements AutoCloseable {
@@ -43,6 +47,7 @@ public final class VppApiProxy implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Thread acceptor;
     private final Collection<SocketChannel> open = new CopyOnWriteArrayList<>();
+    private volatile Set<String> hidden = Set.of();
     private volatile BiFunction<String, String, String> cli = (command, text) -> text;
     private volatile boolean closed;
 
@@ -65,6 +70,12 @@ public final class VppApiProxy implements AutoCloseable {
         return listen;
     }
 
+    /** Leaves the messages named (without CRC, e.g. {@code lb_as_set_weight}) out of the message table. */
+    public VppApiProxy hide(String... names) {
+        hidden = Set.of(names);
+        return this;
+    }
+
     /** Rewrites the text of every {@code cli_inband_reply}: {@code (command, text) -> text}. */
     public VppApiProxy rewriteCli(BiFunction<String, String, String> rewrite) {
         cli = Objects.requireNonNull(rewrite);
@@ -83,7 +94,7 @@ public final class VppApiProxy implements AutoCloseable {
                 SocketChannel vpp = SocketChannel.open(UnixDomainSocketAddress.of(upstream));
                 open.add(client);
                 open.add(vpp);
-                Connection c = new Connection(client, vpp);
+                Connection c = new Connection(client, vpp, hidden);
                 Thread.ofPlatform().daemon().name("vpp-api-proxy-up").start(c::up);
                 Thread.ofPlatform().daemon().name("vpp-api-proxy-down").start(c::down);
             } catch (IOException e) {
@@ -97,14 +108,16 @@ public final class VppApiProxy implements AutoCloseable {
     private final class Connection {
         private final SocketChannel client;
         private final SocketChannel vpp;
+        private final Set<String> hidden;
         // learned from the handshake (ids of the real table) and from the requests
         private volatile int cliInbandId = -1;
         private volatile int cliInbandReplyId = -1;
         private final Map<Integer, String> commandByContext = new ConcurrentHashMap<>();
 
-        Connection(SocketChannel client, SocketChannel vpp) {
+        Connection(SocketChannel client, SocketChannel vpp, Set<String> hidden) {
             this.client = client;
             this.vpp = vpp;
+            this.hidden = hidden;
         }
 
         /** Client to VPP: as is; remembers the command of each {@code cli_inband}. */
@@ -125,7 +138,7 @@ public final class VppApiProxy implements AutoCloseable {
             }
         }
 
-        /** VPP to client: the ids learned from the first frame, CLI text rewritten. */
+        /** VPP to client: the first frame's table without the hidden messages, CLI text rewritten. */
         void down() {
             try {
                 boolean first = true;
@@ -133,7 +146,7 @@ public final class VppApiProxy implements AutoCloseable {
                     byte[] body = readFrame(vpp);
                     if (first) {
                         first = false;
-                        learnIds(body);
+                        body = handshake(body);
                     } else if (body.length >= 14 && Short.toUnsignedInt(ByteBuffer.wrap(body).getShort(0)) == cliInbandReplyId) {
                         body = cliReply(body);
                     }
@@ -144,12 +157,15 @@ public final class VppApiProxy implements AutoCloseable {
             }
         }
 
-        private void learnIds(byte[] body) {
+        private byte[] handshake(byte[] body) {
             ByteBuffer b = ByteBuffer.wrap(body);
             if (Short.toUnsignedInt(b.getShort(0)) != SOCKCLNT_CREATE_REPLY_ID) {
-                return;
+                return body;
             }
             int count = Short.toUnsignedInt(b.getShort(18));
+            ByteBuffer out = ByteBuffer.allocate(body.length);
+            out.put(body, 0, 20);
+            int kept = 0;
             for (int i = 0; i < count; i++) {
                 int at = 20 + i * TABLE_ENTRY;
                 String nameCrc = cString(body, at + 2, 64);
@@ -160,7 +176,15 @@ public final class VppApiProxy implements AutoCloseable {
                 } else if (name.equals("cli_inband_reply")) {
                     cliInbandReplyId = id;
                 }
+                if (!hidden.contains(name)) {
+                    out.put(body, at, TABLE_ENTRY);
+                    kept++;
+                }
             }
+            out.putShort(18, (short) kept);
+            byte[] result = new byte[out.position()];
+            System.arraycopy(out.array(), 0, result, 0, result.length);
+            return result;
         }
 
         private byte[] cliReply(byte[] body) {
