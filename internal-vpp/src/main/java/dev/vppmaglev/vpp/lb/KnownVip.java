@@ -22,6 +22,9 @@ import java.util.Set;
  *                            recreate on missing information
  * @param newFlowsTableLength the new-flow table size; empty when unknown (never recreate on
  *                            missing information)
+ * @param lbIndex             the VIP's pool index ("lb index", the column of its counters in the
+ *                            stats segment); -1 when unknown: not listed by the CLI text, or
+ *                            created since the last read (VPP's reply does not say where)
  * @param ases                the ASes in use, by address (deleted ones are absent: re-adding them
  *                            is an add)
  * @param removed             addresses VPP may still hold as deleted-but-not-collected ASes of
@@ -29,7 +32,7 @@ import java.util.Set;
  *                            address is added again). Conservative: a collected one may linger here
  */
 record KnownVip(LbVip key, LbEncap encap, Optional<Boolean> srcIpSticky, OptionalInt newFlowsTableLength,
-                Map<InetAddress, KnownAs> ases, Set<InetAddress> removed) {
+                int lbIndex, Map<InetAddress, KnownAs> ases, Set<InetAddress> removed) {
     KnownVip {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(encap, "encap");
@@ -75,7 +78,7 @@ record KnownVip(LbVip key, LbEncap encap, Optional<Boolean> srcIpSticky, Optiona
             }
         }
         OptionalInt length = s.newFlowsTableLength() > 0 ? OptionalInt.of(s.newFlowsTableLength()) : OptionalInt.empty();
-        return new KnownVip(s.key(), s.encap(), s.srcIpSticky(), length, ases, removed);
+        return new KnownVip(s.key(), s.encap(), s.srcIpSticky(), length, s.lbIndex(), ases, removed);
     }
 
     /** As {@link #of(LbVipState, KnownVip)} without a previous entry. */

@@ -85,6 +85,8 @@ final class LbSyncEngine {
     // The cache: valid only for the session it was read on.
     private VppSession cacheSession;
     private final Map<LbVip, KnownVip> known = new HashMap<>();
+    // Bumped whenever the cache's lb indexes may have changed (a read, a VIP added or deleted).
+    private long indexVersion;
     // The session on which lb_conf was last checked (and pushed if needed).
     private VppSession confChecked;
     // Without lb_conf_get: what was pushed on which session, and from which config.
@@ -108,6 +110,7 @@ final class LbSyncEngine {
     void invalidate() {
         cacheSession = null;
         known.clear();
+        indexVersion++;
     }
 
     /** Whether the cache holds {@code session}'s table. */
@@ -118,6 +121,27 @@ final class LbSyncEngine {
     /** Number of VIPs in the cache (tests, diagnostics). */
     int knownVips() {
         return known.size();
+    }
+
+    /**
+     * Changes whenever the lb indexes of the cache may have changed: compare to decide whether
+     * {@link #lbIndexes()} is worth publishing again.
+     */
+    long indexVersion() {
+        return indexVersion;
+    }
+
+    /**
+     * Every live VIP of the cache with its lb index, -1 when not known (created since the last
+     * read, or not listed by the CLI text); VIPs that are not live are absent. Meaningful only
+     * while {@link #cacheValid} holds.
+     */
+    Map<LbVip, Integer> lbIndexes() {
+        Map<LbVip, Integer> out = HashMap.newHashMap(known.size());
+        for (KnownVip v : known.values()) {
+            out.put(v.key(), v.lbIndex());
+        }
+        return Map.copyOf(out);
     }
 
     // ---- lb_conf -----------------------------------------------------------------------------
@@ -334,6 +358,7 @@ final class LbSyncEngine {
             known.put(v.key(), KnownVip.of(v, previous.get(v.key())));
         }
         cacheSession = session;
+        indexVersion++;
         return state;
     }
 
@@ -374,8 +399,14 @@ final class LbSyncEngine {
                 draft.apply(op);
                 logApplied(op, p);
                 switch (op) {
-                    case AddVip a -> vipAdd++;
-                    case DelVip d -> vipDel++;
+                    case AddVip a -> {
+                        vipAdd++;
+                        indexVersion++;
+                    }
+                    case DelVip d -> {
+                        vipDel++;
+                        indexVersion++;
+                    }
                     case AddAs a -> asAdd++;
                     case DelAs d -> asDel++;
                     case SetWeight w -> asWeight++;
@@ -511,6 +542,7 @@ final class LbSyncEngine {
         private LbEncap encap;
         private Optional<Boolean> sticky;
         private OptionalInt length;
+        private int lbIndex;
         private final Map<InetAddress, KnownAs> ases;
         private final Set<InetAddress> removed;
 
@@ -520,6 +552,7 @@ final class LbSyncEngine {
             this.encap = before != null ? before.encap() : LbEncap.GRE4;
             this.sticky = before != null ? before.srcIpSticky() : Optional.empty();
             this.length = before != null ? before.newFlowsTableLength() : OptionalInt.empty();
+            this.lbIndex = before != null ? before.lbIndex() : -1;
             this.ases = before != null ? new HashMap<>(before.ases()) : new HashMap<>();
             this.removed = before != null ? new HashSet<>(before.removed()) : new HashSet<>();
         }
@@ -531,6 +564,7 @@ final class LbSyncEngine {
                     encap = a.spec().encap();
                     sticky = Optional.of(a.spec().srcIpSticky());
                     length = OptionalInt.of(a.spec().newFlowsTableLength());
+                    lbIndex = -1; // a new pool entry; VPP's reply does not say which
                     ases.clear();
                     removed.clear(); // a new VIP has no ASes; the old one's stay with it
                 }
@@ -559,7 +593,7 @@ final class LbSyncEngine {
         }
 
         KnownVip result(LbVip key) {
-            return exists ? new KnownVip(key, encap, sticky, length, ases, removed) : null;
+            return exists ? new KnownVip(key, encap, sticky, length, lbIndex, ases, removed) : null;
         }
     }
 }

@@ -43,6 +43,14 @@
  * problem per 10 minutes. (A details message of a dump that does not decode still fails the whole
  * dump: the API client has no way to skip one.)
  *
+ * <h2>The lb indexes</h2>
+ * Every read carries each VIP's lb index (the CLI's {@code [N]}); the cache keeps it, and marks it
+ * unknown for a VIP it creates (VPP's reply does not say where). After each sync that may have
+ * changed them (a read, a VIP added or deleted) the reconciler hands them to its
+ * {@link dev.vppmaglev.vpp.lb.LbIndexListener} — in maglevd the counters scrape, which then needs
+ * no CLI scrape of its own; after a failed sync it says they are unknown (a call that timed out
+ * may have been applied, moving a VIP), and the repair full sync hands over fresh ones.
+ *
  * <h2>Full sync</h2>
  * The fresh read (with {@code lb_conf_get}), {@code lb_conf} when it differs from the config,
  * then VIPs not in the config are deleted (ASes
@@ -102,5 +110,4 @@
  * {@code show lb} without it — never overwritten; only when neither tells is it written as VPP's
  * "unset" (all ones), with a {@code vpp-lbconf-src-unknown} WARN that says why.
  */
-
 package dev.vppmaglev.vpp.lb;

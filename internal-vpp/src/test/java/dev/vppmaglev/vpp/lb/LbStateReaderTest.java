@@ -72,10 +72,12 @@ class LbStateReaderTest {
         assertThat(k.ases().get(ip("10.0.0.9"))).isEqualTo(new KnownAs(0, true));
         assertThat(k.ases().get(ip("10.0.0.1"))).isEqualTo(new KnownAs(100, false));
         assertThat(k.newFlowsTableLength()).hasValue(1024);
+        assertThat(k.lbIndex()).isEqualTo(3);
         assertThat(k.removed()).isEmpty();
         KnownVip kb = KnownVip.of(b);
         assertThat(kb.ases()).isEmpty();
         assertThat(kb.removed()).as("VPP still holds it, with its flows").containsExactly(ip("10.0.1.1"));
+        assertThat(kb.lbIndex()).isEqualTo(-1);
     }
 
     @Test
@@ -84,7 +86,7 @@ class LbStateReaderTest {
         List<AsEntry> ases = List.of(as(A, "10.0.0.1", true, 0), as(A, "10.0.0.2", true, 0), as(A, "10.0.0.3", true, 100));
         // this read: the VIP's CLI block did not parse, no flow counts
         LbVipState blind = LbStateReader.merge(vips, ases, List.of(), Map.of(), true).getFirst();
-        KnownVip before = new KnownVip(A, LbEncap.GRE4, Optional.of(false), OptionalInt.of(1024),
+        KnownVip before = new KnownVip(A, LbEncap.GRE4, Optional.of(false), OptionalInt.of(1024), 3,
                 Map.of(ip("10.0.0.1"), new KnownAs(0, true), ip("10.0.0.2"), new KnownAs(0, false),
                         ip("10.0.0.3"), new KnownAs(0, true)),
                 java.util.Set.of());

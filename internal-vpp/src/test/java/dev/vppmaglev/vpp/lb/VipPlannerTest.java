@@ -41,7 +41,7 @@ class VipPlannerTest {
         for (int i = 0; i < kv.length; i += 2) {
             m.put(ip((String) kv[i]), (KnownAs) kv[i + 1]);
         }
-        return new KnownVip(VIP, encap, sticky, length, m, Set.of());
+        return new KnownVip(VIP, encap, sticky, length, 1, m, Set.of());
     }
 
     private static KnownAs w(int weight) {

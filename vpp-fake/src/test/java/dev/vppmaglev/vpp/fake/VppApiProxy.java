@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +26,17 @@ import java.util.function.BiFunction;
 /**
  * A man in the middle on the binary-API socket, for VPPs the {@link FakeVpp} cannot be: it sits
  * between a client and a fake VPP, forwards every frame (vpp-wire.md §1.2: 16-byte header,
- * big-endian {@code data_len}) and changes what the client is shown on the way back:
+ * big-endian {@code data_len}) and changes two things on the way back:
  * <ul>
  *   <li>{@link #hide}: messages left out of the handshake's message table
  *       ({@code sockclnt_create_reply}, vpp-wire.md §1.4), so the client believes VPP lacks them —
  *       e.g. a VPP with {@code lb_conf_get} but without {@code lb_as_set_weight};</li>
  *   <li>{@link #rewriteCli}: the text of {@code cli_inband_reply}, given the command that asked
- *       for it — e.g. {@code show lb vips verbose} as a newer VPP might print it.</li>
+ *       for it — e.g. {@code show lb vips verbose} as a newer VPP might print it;</li>
+ *   <li>{@link #delayReplies}: replies held back after VPP handled the request — a call that
+ *       times out in the client although VPP applied it.</li>
  * </ul>
- * {@link #hide} applies to connections made after the call, {@link #rewriteCli} at once. Every client connection gets its own upstream
+ * {@link #hide} applies to connections made after the call, the others at once. Every client connection gets its own upstream
  * connection; closing either side closes both. Test code: one platform thread per direction.
  */
 public final class VppApiProxy implements AutoCloseable {
@@ -49,6 +52,8 @@ public final class VppApiProxy implements AutoCloseable {
     private final Collection<SocketChannel> open = new CopyOnWriteArrayList<>();
     private volatile Set<String> hidden = Set.of();
     private volatile BiFunction<String, String, String> cli = (command, text) -> text;
+    private volatile Set<String> delayed = Set.of();
+    private volatile Duration delay = Duration.ZERO;
     private volatile boolean closed;
 
     private VppApiProxy(Path listen, Path upstream) throws IOException {
@@ -82,6 +87,17 @@ public final class VppApiProxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Holds each reply named (without CRC, e.g. {@code lb_add_del_vip_v2_reply}) for
+     * {@code delay} before passing it on (and everything behind it: one connection is one
+     * stream). {@link Duration#ZERO} or no names: none.
+     */
+    public VppApiProxy delayReplies(Duration delay, String... names) {
+        this.delay = Objects.requireNonNull(delay);
+        this.delayed = Set.of(names);
+        return this;
+    }
+
     private void accept() {
         while (!closed) {
             SocketChannel client;
@@ -112,6 +128,7 @@ public final class VppApiProxy implements AutoCloseable {
         // learned from the handshake (ids of the real table) and from the requests
         private volatile int cliInbandId = -1;
         private volatile int cliInbandReplyId = -1;
+        private final Map<Integer, String> nameById = new ConcurrentHashMap<>();
         private final Map<Integer, String> commandByContext = new ConcurrentHashMap<>();
 
         Connection(SocketChannel client, SocketChannel vpp, Set<String> hidden) {
@@ -147,12 +164,22 @@ public final class VppApiProxy implements AutoCloseable {
                     if (first) {
                         first = false;
                         body = handshake(body);
-                    } else if (body.length >= 14 && Short.toUnsignedInt(ByteBuffer.wrap(body).getShort(0)) == cliInbandReplyId) {
-                        body = cliReply(body);
+                    } else if (body.length >= 2) {
+                        int id = Short.toUnsignedInt(ByteBuffer.wrap(body).getShort(0));
+                        if (id == cliInbandReplyId && body.length >= 14) {
+                            body = cliReply(body);
+                        }
+                        Duration d = delay;
+                        if (!d.isZero() && delayed.contains(nameById.get(id))) {
+                            Thread.sleep(d.toMillis());
+                        }
                     }
                     writeFrame(client, body);
                 }
             } catch (IOException e) {
+                closeBoth();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 closeBoth();
             }
         }
@@ -171,6 +198,7 @@ public final class VppApiProxy implements AutoCloseable {
                 String nameCrc = cString(body, at + 2, 64);
                 int id = Short.toUnsignedInt(b.getShort(at));
                 String name = nameCrc.substring(0, Math.max(0, nameCrc.lastIndexOf('_')));
+                nameById.put(id, name);
                 if (name.equals("cli_inband")) {
                     cliInbandId = id;
                 } else if (name.equals("cli_inband_reply")) {
