@@ -14,15 +14,18 @@ import dev.vppmaglev.vpp.StatsSessionPart;
 import dev.vppmaglev.vpp.VppConnection;
 import dev.vppmaglev.vpp.VppConnectionConfig;
 import dev.vppmaglev.vpp.VppInfo;
+import dev.vppmaglev.vpp.VppSession;
 import dev.vppmaglev.vpp.api.ApiObserver;
 import dev.vppmaglev.vpp.api.VppException;
 import dev.vppmaglev.vpp.api.VppNotConnectedException;
 import dev.vppmaglev.vpp.api.msg.LbConf;
+import dev.vppmaglev.vpp.api.msg.LbVip;
 import dev.vppmaglev.vpp.counters.CountedVip;
 import dev.vppmaglev.vpp.counters.CountersLoop;
 import dev.vppmaglev.vpp.counters.CountersSnapshot;
 import dev.vppmaglev.vpp.counters.VipCounters;
 import dev.vppmaglev.vpp.lb.LbAsState;
+import dev.vppmaglev.vpp.lb.LbIndexListener;
 import dev.vppmaglev.vpp.lb.LbReconciler;
 import dev.vppmaglev.vpp.lb.LbState;
 import dev.vppmaglev.vpp.lb.LbSyncException;
@@ -34,6 +37,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
@@ -70,13 +74,20 @@ final class VppIntegration implements VppControl, AutoCloseable {
         connection = new VppConnection(VppConnectionConfig.defaults(apiSocket), observer, stats, clock);
         counters = new CountersLoop(connection, stats, CountedVip.fromLiveConfig(checker::config),
                 CountersLoop.DEFAULT_INTERVAL, clock);
-        LbSyncObserver invalidating = (scope, r) -> {
-            syncs.onSync(scope, r);
-            if (r.vipAdded() > 0 || r.vipRemoved() > 0) {
-                counters.invalidate(); // lb indexes moved (added, deleted or re-created VIPs)
+        // The reconciler's reads keep the counters' lb indexes current (no CLI scrape of their own);
+        // after a failed sync the counters look them up again (a VIP may have moved unnoticed).
+        LbIndexListener indexes = new LbIndexListener() {
+            @Override
+            public void onLbIndexes(VppSession session, Map<LbVip, Integer> byVip) {
+                counters.lbIndexes(session, byVip);
+            }
+
+            @Override
+            public void onLbIndexesUnknown(VppSession session) {
+                counters.invalidate();
             }
         };
-        reconciler = new LbReconciler(connection, checker, invalidating, clock, startedAt);
+        reconciler = new LbReconciler(connection, checker, syncs, indexes, clock, startedAt);
     }
 
     void start() {

@@ -66,10 +66,15 @@ import java.util.function.Function;
  */
 public final class LbApi {
     private final VppClientSource source;
-    /** The {@code show lb vips verbose} in flight on a VPP with the old handlers, shared by the reads. */
+    /** The {@code show lb vips verbose} in flight, shared by the reads that need it. */
     private final AtomicReference<TextRead> textRead = new AtomicReference<>();
 
-    private record TextRead(VppApiClient client, CompletableFuture<List<CliVip>> vips) {}
+    /**
+     * One {@code show lb vips verbose} in flight on {@code client}: the text (pre-26.10 AS lines
+     * already rewritten, {@link OldLbReads#normalize}) and its strict parse, both shared.
+     */
+    private record TextRead(VppApiClient client, CompletableFuture<String> text,
+                            CompletableFuture<List<CliVip>> vips) {}
 
     /** @param source the current client (the connection manager's, or a fixed one) */
     public LbApi(VppClientSource source) {
@@ -128,7 +133,17 @@ public final class LbApi {
      *         with {@link VppProtocolException}
      */
     public CompletableFuture<List<CliVip>> showLbVipsVerbose() {
-        return with(c -> oldHandlers(c) ? sharedText(c) : showText(c).thenApply(ShowLbVipsParser::parseVerbose));
+        return with(c -> sharedText(c).vips());
+    }
+
+    /**
+     * The text of {@code show lb vips verbose}, for readers that parse it their own way (the
+     * reconciler reads it best-effort). On a VPP with the old handlers the AS lines are already in
+     * the 26.10 form ({@link OldLbReads#normalize}). While one is in flight every read shares it:
+     * a whole-table read costs one 2 MB text, however many parts use it.
+     */
+    public CompletableFuture<String> showLbVipsVerboseText() {
+        return with(c -> sharedText(c).text());
     }
 
     private static CompletableFuture<String> showText(VppApiClient c) {
@@ -140,17 +155,19 @@ public final class LbApi {
     }
 
     /**
-     * {@code show lb vips verbose} of a VPP with the old handlers, parsed: the one in flight on
-     * {@code c} if there is one (its answer is as fresh as a new one's), else a new one.
+     * The {@code show lb vips verbose} in flight on {@code c} if there is one (its answer is as
+     * fresh as a new one's), else a new one.
      */
-    private CompletableFuture<List<CliVip>> sharedText(VppApiClient c) {
+    private TextRead sharedText(VppApiClient c) {
         TextRead r = textRead.get();
-        if (r != null && r.client() == c && !r.vips().isDone()) {
-            return r.vips();
+        if (r != null && r.client() == c && !r.text().isDone()) {
+            return r;
         }
-        CompletableFuture<List<CliVip>> f = showText(c).thenApply(OldLbReads::parseShowLbVipsVerbose);
-        textRead.set(new TextRead(c, f));
-        return f;
+        boolean old = oldHandlers(c);
+        CompletableFuture<String> text = showText(c).thenApply(t -> old ? OldLbReads.normalize(t) : t);
+        TextRead next = new TextRead(c, text, text.thenApply(ShowLbVipsParser::parseVerbose));
+        textRead.set(next);
+        return next;
     }
 
     /** {@code lb_conf_get}: the plugin's global settings (lb 1.2.0). */
@@ -294,7 +311,7 @@ public final class LbApi {
      * ({@link OldLbReads#vips}), which then must parse.
      */
     public CompletableFuture<List<LbVipDetails>> vipDump() {
-        return with(c -> oldHandlers(c) ? sharedText(c).thenApply(OldLbReads::vips)
+        return with(c -> oldHandlers(c) ? sharedText(c).vips().thenApply(OldLbReads::vips)
                 : c.dump(Api.LB_VIP_DUMP, LbVipDump.ALL));
     }
 
@@ -312,7 +329,7 @@ public final class LbApi {
             }
             CompletableFuture<List<LbAsDetails>> details = c.dump(Api.LB_AS_DUMP, LbVip.dumpAll());
             if (oldHandlers(c)) {
-                return details.thenCombine(sharedText(c), OldLbReads::ases);
+                return details.thenCombine(sharedText(c).vips(), OldLbReads::ases);
             }
             return details.thenApply(LbApi::fromV1);
         });

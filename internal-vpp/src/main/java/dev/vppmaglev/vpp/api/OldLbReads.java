@@ -54,8 +54,15 @@ public final class OldLbReads {
      * @throws VppProtocolException naming the line that does not fit
      */
     public static List<CliVip> parseShowLbVipsVerbose(String text) {
-        String lines = OLD_AS_LINE.matcher(text).replaceAll("    $1 weight:100 buckets:$2 flows:$3 dpo:$4 $5");
-        return List.copyOf(ShowLbVipsParser.parseVerbose(lines));
+        return List.copyOf(ShowLbVipsParser.parseVerbose(normalize(text)));
+    }
+
+    /**
+     * The text with every pre-26.10 AS line rewritten into the 26.10 form ({@code weight:100});
+     * text already in the 26.10 form is returned unchanged.
+     */
+    public static String normalize(String text) {
+        return OLD_AS_LINE.matcher(text).replaceAll("    $1 weight:100 buckets:$2 flows:$3 dpo:$4 $5");
     }
 
     /**

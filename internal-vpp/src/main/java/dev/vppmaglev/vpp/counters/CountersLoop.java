@@ -7,6 +7,7 @@ import dev.vppmaglev.vpp.VppSession;
 import dev.vppmaglev.vpp.api.LbApi;
 import dev.vppmaglev.vpp.api.VppException;
 import dev.vppmaglev.vpp.api.cli.CliVip;
+import dev.vppmaglev.vpp.api.cli.ShowLbVipsParser;
 import dev.vppmaglev.vpp.api.msg.IpRoute;
 import dev.vppmaglev.vpp.api.msg.LbVip;
 import dev.vppmaglev.vpp.api.msg.Prefix;
@@ -44,13 +45,28 @@ import java.util.function.Supplier;
  * ({@link LbCounterBatch#readInto}), and publishes an immutable {@link CountersSnapshot}.
  *
  * <h2>Index discovery</h2>
- * The lb index of each VIP comes from {@code show lb vips verbose} (the {@code [N]} of the VIP's
- * block, matched by prefix, protocol and port; removed VIPs are skipped, vpp-wire.md §5.3), the
- * FIB stats index from {@code ip_route_lookup} exact on the VIP's host prefix (once per prefix).
- * Discovery runs on the first cycle of every VPP session, when the VIP source returns a different
- * set of VIPs, after {@link #invalidate()} (the reconciler calls it after it adds or deletes VIPs),
- * and on the next cycle after one that left a VIP without an lb index or route (a VIP not yet in
- * VPP reads 0 and is looked up again) — not on every cycle.
+ * Each VIP needs its lb index (its pool index) and the FIB stats index of its host route. Two
+ * sources, cheapest first:
+ * <ol>
+ *   <li><b>The reconciler</b> ({@link #lbIndexes}): after every read of the lb table (every full
+ *       sync: connect, reload, every {@code sync-interval}, repair) and every VIP it adds or
+ *       deletes, it hands over every live VIP's lb index (-1 when it created the VIP since its
+ *       last read). A VIP it does not list is not in VPP: it reads 0 and costs nothing until the
+ *       reconciler creates it. This keeps the indexes right with no CLI scrape of the loop's own
+ *       — including a VIP that moved unnoticed (a recreate whose calls timed out though VPP
+ *       applied them) — within one full sync. {@code ip_route_lookup} (exact, once per prefix)
+ *       runs only for VIPs whose lb index changed.</li>
+ *   <li><b>Its own lookup</b>: {@code show lb vips verbose} (the {@code [N]} of the VIP's block,
+ *       matched by prefix, protocol and port; removed VIPs are skipped, vpp-wire.md §5.3; a block
+ *       that does not parse is skipped) plus {@code ip_route_lookup} for every present VIP. It
+ *       runs on the first cycle of a session, after a change of the configured VIP set, after
+ *       {@link #invalidate()} (the reconciler's failed syncs), and for VIPs the reconciler
+ *       reported with an unknown index. While it leaves VIPs unresolved (not in VPP yet, a block
+ *       that does not parse, no route) it is retried with exponential back-off: the next cycle,
+ *       then 2, 4, 8 ... cycles later, at most {@link #MAX_DISCOVERY_BACKOFF} apart — never a 2 MB
+ *       text every cycle for a warmup against an empty VPP. New information (a hand-over, an
+ *       invalidate, a new VIP set or session) resets the back-off.</li>
+ * </ol>
  *
  * <h2>Publication</h2>
  * One {@link AtomicReference}: readers ({@link #snapshot()}, gRPC, Prometheus) never lock and never
@@ -72,9 +88,15 @@ import java.util.function.Supplier;
  */
 public final class CountersLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CountersLoop.class);
+    private static final String SHOW_LB_VIPS_VERBOSE = "show lb vips verbose";
 
     /** The reference's scrape period. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+    /** The longest wait between two of the loop's own index lookups while some VIP is unresolved. */
+    public static final Duration MAX_DISCOVERY_BACKOFF = Duration.ofSeconds(60);
+
+    /** The reconciler's lb indexes of one session (see {@link #lbIndexes}). */
+    private record Offered(VppSession session, Map<LbVip, Integer> indexes) {}
 
     private final VppConnection vpp;
     private final StatsSessionPart stats;
@@ -84,6 +106,8 @@ public final class CountersLoop implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final AtomicReference<CountersSnapshot> current = new AtomicReference<>();
     private final AtomicBoolean invalidated = new AtomicBoolean();
+    private final AtomicReference<Offered> offered = new AtomicReference<>();
+    private final int maxBackoffCycles;
     private final Object publishLock = new Object();
     private final Object cycleLock = new Object();
     private final VppConnectionListener listener = new VppConnectionListener() {
@@ -111,10 +135,18 @@ public final class CountersLoop implements AutoCloseable {
     // Guarded by cycleLock (the loop's working state).
     private Collection<CountedVip> lastSource;
     private List<CountedVip> vips = List.of();
-    private boolean stale = true;
-    private long discoveredGeneration = -1;
+    private long seenGeneration = -1;
     private int[] lbIndexes = new int[0];
     private int[] fibIndexes = new int[0];
+    /** Per VIP: its indexes are not known (yet): the loop's own lookup should find them. */
+    private boolean[] unresolved = new boolean[0];
+    /** The indexes are not usable at all (new session, new VIP set, invalidated) until looked up. */
+    private boolean mustDiscover = true;
+    /** Cycles until the next own lookup while some VIP is unresolved (0: this cycle). */
+    private int retryIn;
+    /** The gap after the next incomplete lookup, in cycles (doubles up to maxBackoffCycles). */
+    private int backoff = 1;
+    private Offered applied;
     private StatsSegment batchSegment;
     private LbCounterBatch batch;
     private long[] scratch = new long[0];
@@ -141,6 +173,8 @@ public final class CountersLoop implements AutoCloseable {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("interval must be > 0, is " + interval);
         }
+        long cycles = -Math.floorDiv(-MAX_DISCOVERY_BACKOFF.toNanos(), interval.toNanos()); // ceil
+        this.maxBackoffCycles = (int) Math.max(1, Math.min(cycles, 1 << 20));
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vpp-counters");
             t.setDaemon(true);
@@ -179,12 +213,27 @@ public final class CountersLoop implements AutoCloseable {
     }
 
     /**
-     * Tells the loop that VIPs were added to or deleted from VPP (or re-created): the next cycle
-     * discovers every VIP's lb index and FIB stats index again. Cheap; call it after every change
-     * of VPP's VIP table (many calls before the next cycle cost one discovery).
+     * Tells the loop that VIPs may have been added to, deleted from or moved in VPP without it
+     * knowing where (wire {@code LbIndexListener.onLbIndexesUnknown} here: a sync that failed): the
+     * next cycle looks every VIP's lb index and FIB stats index up again, and a hand-over from
+     * before this call is dropped. Cheap; many calls before the next cycle cost one lookup.
      */
     public void invalidate() {
+        offered.set(null);
         invalidated.set(true);
+    }
+
+    /**
+     * The reconciler's picture of {@code session}'s lb table (wire
+     * {@code LbIndexListener.onLbIndexes} here): every live VIP with its lb index, -1 when not
+     * known; a VIP that is not a key is not in VPP. Taken over by the next cycle when
+     * {@code session} is still the current one; a newer call replaces an older one. Cheap.
+     *
+     * @param indexes lb index by VIP key (copied)
+     */
+    public void lbIndexes(VppSession session, Map<LbVip, Integer> indexes) {
+        Objects.requireNonNull(session, "session");
+        offered.set(new Offered(session, Map.copyOf(indexes)));
     }
 
     /**
@@ -238,14 +287,37 @@ public final class CountersLoop implements AutoCloseable {
             List<CountedVip> now = List.copyOf(src);
             if (!now.equals(vips)) {
                 vips = now;
-                stale = true;
+                forgetIndexes(true);
+                applied = null; // the last hand-over covers the new VIPs too
             }
         }
-        if (invalidated.getAndSet(false) || generation != discoveredGeneration) {
-            stale = true;
+        if (generation != seenGeneration) {
+            seenGeneration = generation;
+            forgetIndexes(true);
+            applied = null;
         }
-        if (stale) {
-            if (!discover(generation)) {
+        if (invalidated.getAndSet(false)) {
+            forgetIndexes(false);
+        }
+        Offered o = offered.get();
+        if (o != null && o != applied && vpp.session().orElse(null) == o.session()) {
+            applied = o;
+            take(o);
+        }
+        if (anyUnresolved()) {
+            if (retryIn > 0) {
+                retryIn--;
+            }
+            if (retryIn == 0) {
+                boolean looked = discover();
+                if (anyUnresolved()) {
+                    retryIn = backoff;
+                    backoff = Math.min(backoff * 2, maxBackoffCycles);
+                }
+                if (!looked && mustDiscover) {
+                    return null; // nothing usable: keep the previous snapshot
+                }
+            } else if (mustDiscover) {
                 return null;
             }
         }
@@ -278,55 +350,161 @@ public final class CountersLoop implements AutoCloseable {
     }
 
     /**
-     * Finds every VIP's lb index and FIB stats index. Returns false (and logs) when VPP could not
-     * be asked; the loop then keeps the previous snapshot and tries again next cycle.
+     * Marks every VIP unresolved and due for a lookup now (back-off reset).
+     *
+     * @param clear also forget the indexes (new session or VIP set: they are meaningless); else
+     *              they are kept until the lookup replaces them (the previous snapshot stays)
      */
-    private boolean discover(long generation) {
+    private void forgetIndexes(boolean clear) {
         int n = vips.size();
-        int[] lb = new int[n];
-        int[] fib = new int[n];
-        boolean complete = true;
-        if (n > 0) {
-            LbApi api = vpp.lb();
-            try {
-                Map<LbVip, Integer> byKey = new HashMap<>();
-                for (CliVip c : api.showLbVipsVerbose().get()) {
-                    if (!c.removed()) {
-                        byKey.put(c.key(), c.index());
-                    }
-                }
-                Map<Prefix, CompletableFuture<Optional<IpRoute>>> routes = new LinkedHashMap<>();
-                for (CountedVip v : vips) {
-                    routes.computeIfAbsent(v.vip().pfx(), p -> api.ipRouteLookup(p, true));
-                }
-                for (int i = 0; i < n; i++) {
-                    LbVip key = vips.get(i).vip();
-                    Integer index = byKey.get(key);
-                    Optional<IpRoute> route = routes.get(key.pfx()).get();
-                    lb[i] = index == null ? -1 : index;
-                    fib[i] = route.map(IpRoute::statsIndex).orElse(-1);
-                    complete &= index != null && route.isPresent();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (ExecutionException e) {
-                VppException v = VppException.unwrap(e);
-                error("discover", v != null ? v.getMessage() : e.getCause().toString());
-                return false;
-            } catch (VppException e) {
-                error("discover", e.getMessage());
-                return false;
+        if (clear || lbIndexes.length != n) {
+            lbIndexes = filled(n);
+            fibIndexes = filled(n);
+            batch = null;
+        }
+        unresolved = new boolean[n];
+        Arrays.fill(unresolved, true);
+        mustDiscover = n > 0;
+        retryIn = 0;
+        backoff = 1;
+    }
+
+    private static int[] filled(int n) {
+        int[] a = new int[n];
+        Arrays.fill(a, -1);
+        return a;
+    }
+
+    private boolean anyUnresolved() {
+        for (boolean u : unresolved) {
+            if (u) {
+                return true;
             }
         }
-        lbIndexes = lb;
-        fibIndexes = fib;
+        return false;
+    }
+
+    /**
+     * Takes over the reconciler's indexes: a listed index is used (its route looked up when it
+     * changed), an unlisted VIP is not in VPP (reads 0, nothing to look up), a VIP listed with -1
+     * is looked up by the loop now. New information: the back-off starts over.
+     */
+    private void take(Offered o) {
+        int n = vips.size();
+        boolean[] needRoute = new boolean[n];
+        boolean[] unknown = new boolean[n];
+        boolean changed = false;
+        for (int i = 0; i < n; i++) {
+            Integer index = o.indexes().get(vips.get(i).vip());
+            int lb = index == null ? -1 : index;
+            if (lb != lbIndexes[i]) {
+                changed = true;
+                lbIndexes[i] = lb;
+                fibIndexes[i] = -1; // a recreated VIP may have a new host route
+            }
+            needRoute[i] = lb >= 0 && fibIndexes[i] < 0;
+            unknown[i] = index != null && lb < 0;
+        }
+        if (changed) {
+            batch = null;
+        }
+        try {
+            lookUpRoutes(vpp.lb(), needRoute);
+        } catch (VppException | ExecutionException e) {
+            error("routes", message(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (int i = 0; i < n; i++) {
+            unresolved[i] = unknown[i] || (lbIndexes[i] >= 0 && fibIndexes[i] < 0);
+        }
+        mustDiscover = false;
+        retryIn = 0;
+        backoff = 1;
+        log.atDebug().setMessage("vpp-lb-stats-discover").addKeyValue("source", "reconciler").addKeyValue("vips", n)
+                .addKeyValue("changed", changed).addKeyValue("complete", !anyUnresolved()).log();
+    }
+
+    /**
+     * The loop's own lookup, for the unresolved VIPs: their lb index from {@code show lb vips
+     * verbose} (blocks that do not parse are skipped: those VIPs stay unresolved) and the routes of
+     * the present ones. VIPs already resolved (by an earlier lookup or the reconciler) are left
+     * alone. False (and logged) when VPP could not be asked; the indexes are then unchanged.
+     */
+    private boolean discover() {
+        int n = vips.size();
+        LbApi api = vpp.lb();
+        int[] oldLb = lbIndexes.clone();
+        int[] oldFib = fibIndexes.clone();
+        try {
+            Map<LbVip, Integer> byKey = new HashMap<>();
+            ShowLbVipsParser.BestEffort parsed = ShowLbVipsParser.parseVerboseBestEffort(
+                    api.cliInband(SHOW_LB_VIPS_VERBOSE).get());
+            for (CliVip c : parsed.vips()) {
+                if (!c.removed()) {
+                    byKey.put(c.key(), c.index());
+                }
+            }
+            if (!parsed.errors().isEmpty()) {
+                error("discover", parsed.errors().size() + " VIP block(s) of '" + SHOW_LB_VIPS_VERBOSE
+                        + "' did not parse, first: " + parsed.errors().getFirst().getMessage());
+            }
+            boolean[] needRoute = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                if (unresolved[i]) {
+                    Integer index = byKey.get(vips.get(i).vip());
+                    lbIndexes[i] = index == null ? -1 : index;
+                    fibIndexes[i] = -1;
+                    needRoute[i] = lbIndexes[i] >= 0;
+                }
+            }
+            lookUpRoutes(api, needRoute);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lbIndexes = oldLb;
+            fibIndexes = oldFib;
+            return false;
+        } catch (VppException | ExecutionException e) {
+            error("discover", message(e));
+            lbIndexes = oldLb;
+            fibIndexes = oldFib;
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            unresolved[i] &= lbIndexes[i] < 0 || fibIndexes[i] < 0;
+        }
         batch = null;
-        stale = !complete;
-        discoveredGeneration = generation;
-        log.atDebug().setMessage("vpp-lb-stats-discover").addKeyValue("vips", n).addKeyValue("complete", complete)
-                .log();
+        mustDiscover = false;
+        log.atDebug().setMessage("vpp-lb-stats-discover").addKeyValue("source", "cli").addKeyValue("vips", n)
+                .addKeyValue("complete", !anyUnresolved()).log();
         return true;
+    }
+
+    /** {@code ip_route_lookup} (exact, once per prefix, pipelined) for the VIPs marked; into {@link #fibIndexes}. */
+    private void lookUpRoutes(LbApi api, boolean[] which) throws ExecutionException, InterruptedException {
+        Map<Prefix, CompletableFuture<Optional<IpRoute>>> routes = new LinkedHashMap<>();
+        for (int i = 0; i < which.length; i++) {
+            if (which[i]) {
+                routes.computeIfAbsent(vips.get(i).vip().pfx(), p -> api.ipRouteLookup(p, true));
+            }
+        }
+        if (routes.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < which.length; i++) {
+            if (which[i]) {
+                fibIndexes[i] = routes.get(vips.get(i).vip().pfx()).get().map(IpRoute::statsIndex).orElse(-1);
+            }
+        }
+        batch = null;
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof ExecutionException x) {
+            VppException v = VppException.unwrap(x);
+            return v != null ? v.getMessage() : String.valueOf(x.getCause());
+        }
+        return e.getMessage();
     }
 
     private void logValues(long[] values) {

@@ -56,6 +56,10 @@ import java.util.function.Function;
  * While VPP is down, background requests are dropped (the reconnect's full sync covers them) and
  * operator requests fail with {@link VppNotConnectedException}.
  *
+ * <h2>lb indexes</h2>
+ * After each sync that may have changed them the lb indexes of the cache go to the
+ * {@link LbIndexListener} (see the package documentation), on the sync thread.
+ *
  * <h2>Lifecycle</h2>
  * Construct, {@link #start()} once the checker has its first config, {@link #close()} on
  * shutdown (before closing the connection and the checker).
@@ -71,10 +75,12 @@ public final class LbReconciler implements AutoCloseable {
     private final VppConnection connection;
     private final Checker checker;
     private final LbSyncObserver observer;
+    private final LbIndexListener indexListener;
     private final Warmup warmup;
     private final ScheduledExecutorService executor;
     private final SyncQueue queue;
-    private final LbSyncEngine engine = new LbSyncEngine();
+    private final CliParseWarnings cliWarnings = new CliParseWarnings();
+    private final LbSyncEngine engine = new LbSyncEngine(cliWarnings);
     private final HealthListener healthListener = new HealthEvents();
     private final VppConnectionListener connectionListener = new ConnectionEvents();
 
@@ -88,6 +94,8 @@ public final class LbReconciler implements AutoCloseable {
     private ScheduledFuture<?> driver;
     private boolean repairPending;
     private Duration repairDelay = REPAIR_MIN_DELAY;
+    private VppSession indexesPublishedFor; // with indexesPublishedVersion: what the index listener last got
+    private long indexesPublishedVersion = -1;
 
     /**
      * @param connection the shared VPP connection (its listener tells us about sessions)
@@ -98,9 +106,24 @@ public final class LbReconciler implements AutoCloseable {
      */
     public LbReconciler(VppConnection connection, Checker checker, LbSyncObserver observer, InstantSource clock,
                         Instant startedAt) {
+        this(connection, checker, observer, LbIndexListener.NONE, clock, startedAt);
+    }
+
+    /**
+     * @param connection    the shared VPP connection (its listener tells us about sessions)
+     * @param checker       live config, backend states and their events
+     * @param observer      counts of every sync ({@code maglev_vpp_lbsync_total})
+     * @param indexListener told the lb indexes after each sync that may have changed them (the
+     *                      counters scrape)
+     * @param clock         time source of the warmup (tests inject a manual one)
+     * @param startedAt     when the process started: the warmup is measured from here
+     */
+    public LbReconciler(VppConnection connection, Checker checker, LbSyncObserver observer,
+                        LbIndexListener indexListener, InstantSource clock, Instant startedAt) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.checker = Objects.requireNonNull(checker, "checker");
         this.observer = Objects.requireNonNull(observer, "observer");
+        this.indexListener = Objects.requireNonNull(indexListener, "indexListener");
         this.warmup = new Warmup(startedAt, clock, () -> checker.config().vppLb());
         ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "vpp-lbsync");
@@ -208,7 +231,7 @@ public final class LbReconciler implements AutoCloseable {
      * @throws dev.vppmaglev.vpp.api.VppException when the read fails
      */
     public LbState readState() {
-        return LbStateReader.read(requireSession(), checker.config());
+        return LbStateReader.read(requireSession(), checker.config(), cliWarnings);
     }
 
     /** Whether the startup warmup is over (its final full sync ran or VPP was down then): for readiness. */
@@ -300,8 +323,9 @@ public final class LbReconciler implements AutoCloseable {
         }
     }
 
-    /** Background sync done: observe, log, and on failure schedule the repair. */
+    /** Background sync done: observe, log, publish the lb indexes, and on failure schedule the repair. */
     private void record(String scope, String trigger, LbSyncEngine.Outcome o, Instant t0) {
+        publishIndexes(); // before the observer: whoever sees the sync counted sees its indexes handed over
         observer.onSync(scope, o.result());
         logDone(scope, trigger, o, t0);
         if (!o.ok()) {
@@ -328,6 +352,34 @@ public final class LbReconciler implements AutoCloseable {
                 .addKeyValue("as_added", r.asAdded()).addKeyValue("as_removed", r.asRemoved())
                 .addKeyValue("as_weight_updated", r.asWeightUpdated()).addKeyValue("errors", o.errors().size())
                 .addKeyValue("duration_ms", Duration.between(t0, Instant.now()).toMillis()).log();
+    }
+
+    /**
+     * Tells the index listener what the cache knows of the lb indexes, when that may have changed
+     * since it was last told: after every read and every VIP add or delete; after a failure that
+     * they are unknown (VPP may have applied a call that timed out, moving a VIP unnoticed).
+     */
+    private void publishIndexes() {
+        VppSession s = session;
+        if (s == null) {
+            return; // the disconnect told the counters already
+        }
+        long version = engine.indexVersion();
+        if (s == indexesPublishedFor && version == indexesPublishedVersion) {
+            return;
+        }
+        indexesPublishedFor = s;
+        indexesPublishedVersion = version;
+        try {
+            if (engine.cacheValid(s)) {
+                indexListener.onLbIndexes(s, engine.lbIndexes());
+            } else {
+                indexListener.onLbIndexesUnknown(s);
+            }
+        } catch (RuntimeException e) {
+            log.atWarn().setMessage("vpp-lbsync-error").addKeyValue("op", "index-listener")
+                    .addKeyValue("error", e.toString()).setCause(e).log();
+        }
     }
 
     private void scheduleRepair() {
@@ -358,8 +410,23 @@ public final class LbReconciler implements AutoCloseable {
         periodic = executor.scheduleWithFixedDelay(() -> queue.requestAll("periodic"), ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    /** The warmup driver: releases frontends whose backends are known; at the end, the final full sync. */
+    /**
+     * The warmup driver: releases frontends whose backends are known; at the end, the final full
+     * sync. Runs on the scheduler, outside {@link SyncQueue}'s guard: an exception here would
+     * cancel the periodic task and leave the warmup (and readiness) unfinished forever, so every
+     * tick is guarded, and once the phase is DONE the warmup is finished even if the final sync
+     * throws.
+     */
     private void warmupTick() {
+        try {
+            warmupStep();
+        } catch (RuntimeException e) {
+            log.atError().setMessage("vpp-lbsync-error").addKeyValue("op", "warmup")
+                    .addKeyValue("error", e.toString()).setCause(e).log();
+        }
+    }
+
+    private void warmupStep() {
         if (warmup.finished()) { // ended early by an operator's full sync: nothing left to do
             cancelDriver();
             return;
@@ -379,11 +446,15 @@ public final class LbReconciler implements AutoCloseable {
             return;
         }
         cancelDriver();
-        if (session != null) {
-            new Runner().runAll("warmup-end");
+        boolean connected = session != null;
+        try {
+            if (connected) {
+                new Runner().runAll("warmup-end");
+            }
+        } finally {
+            warmup.finish();
+            log.atInfo().setMessage("vpp-lbsync-warmup-done").addKeyValue("vpp_connected", connected).log();
         }
-        warmup.finish();
-        log.atInfo().setMessage("vpp-lbsync-warmup-done").addKeyValue("vpp_connected", session != null).log();
     }
 
     private void cancelDriver() {

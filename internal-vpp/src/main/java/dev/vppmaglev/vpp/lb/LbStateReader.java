@@ -5,14 +5,17 @@ import dev.vppmaglev.config.Frontend;
 import dev.vppmaglev.vpp.VppSession;
 import dev.vppmaglev.vpp.api.AsEntry;
 import dev.vppmaglev.vpp.api.LbApi;
+import dev.vppmaglev.vpp.api.VppApiException;
 import dev.vppmaglev.vpp.api.VppConnectionException;
 import dev.vppmaglev.vpp.api.VppException;
 import dev.vppmaglev.vpp.api.VppProtocolException;
 import dev.vppmaglev.vpp.api.cli.CliAs;
 import dev.vppmaglev.vpp.api.cli.CliVip;
+import dev.vppmaglev.vpp.api.cli.ShowLbVipsParser;
 import dev.vppmaglev.vpp.api.msg.LbConf;
 import dev.vppmaglev.vpp.api.msg.LbVip;
 import dev.vppmaglev.vpp.api.msg.LbVipDetails;
+import dev.vppmaglev.vpp.api.msg.Messages;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -34,53 +37,100 @@ import java.util.concurrent.ExecutionException;
  * counts, sent back to back (the client pipelines them). At 1,000 VIPs × 32 ASes that is about
  * 33,000 details messages and a 2 MB CLI text (~46 ms on a real VPP).
  *
+ * <p>The CLI part is best effort: it is debug-CLI text, not an API, and a newer VPP may print a
+ * line the parser does not know. A VIP block that does not parse (or the whole text, when VPP
+ * refuses the command) leaves that VIP's {@code src_ip_sticky} empty, its lb index -1 and its flow
+ * counts unknown — the read, and so every sync, goes on (the reconciler never recreates a VIP on
+ * missing information). Logged as {@code vpp-lb-cli-parse-error}, rate-limited. Only a failure to
+ * get an answer at all (timeout, lost connection) fails the read.
+ *
  * <p>The same read serves the API ({@code GetVPPLBState}: always fresh, never the reconciler's
  * cache) and the reconciler's full sync (which refreshes its cache from it).
  */
 public final class LbStateReader {
+    static final String SHOW_LB_VIPS_VERBOSE = "show lb vips verbose";
+
     private LbStateReader() {}
 
     /**
      * A fresh read of the lb table on {@code session}, each VIP labelled with the frontend of
      * {@code config} that has its key. Blocks until VPP answered (each request is bounded by the
-     * client's request timeout).
+     * client's request timeout). CLI text that does not parse is logged, not thrown.
      *
      * @throws VppException {@code VppNotConnectedException} / {@code VppConnectionException} when
      *                      the session is gone, {@code VppTimeoutException}, or
-     *                      {@code VppProtocolException} when the CLI text does not parse
+     *                      {@code VppApiException} / {@code VppProtocolException} when a dump fails
      */
     public static LbState read(VppSession session, Config config) {
+        return read(session, config, new CliParseWarnings());
+    }
+
+    /** As {@link #read(VppSession, Config)}, warning through {@code warnings} (the reconciler's rate limit). */
+    static LbState read(VppSession session, Config config, CliParseWarnings warnings) {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(config, "config");
         Map<LbVip, String> frontends = new HashMap<>();
         for (Frontend f : config.frontends().values()) {
             frontends.put(DesiredState.key(f), f.name());
         }
-        return read(session.lb(), session.info().lbV2Supported(), frontends);
+        return read(session.lb(), hasConfGet(session), frontends, warnings);
     }
 
     /**
-     * @param lbV2      whether VPP has {@code lb_conf_get} (else the conf is left empty)
+     * Whether {@code session}'s VPP has {@code lb_conf_get} — and with it the fixed lb API
+     * handlers (vpp-wire.md §3.6: added in the same commit), whose {@code lb_vip_details} report
+     * {@code flow_table_length} in the right byte order. Independent of the other v2 messages.
+     */
+    static boolean hasConfGet(VppSession session) {
+        return session.client().supports(Messages.LB_CONF_GET);
+    }
+
+    /**
+     * @param confGet   whether VPP has {@code lb_conf_get} (else the conf is left empty, and the
+     *                  details' table length is not trusted)
      * @param frontends frontend name by VIP key
      */
-    static LbState read(LbApi api, boolean lbV2, Map<LbVip, String> frontends) {
+    static LbState read(LbApi api, boolean confGet, Map<LbVip, String> frontends, CliParseWarnings warnings) {
         // All four go out before the first answer is awaited.
-        CompletableFuture<Optional<LbConf>> conf = lbV2 ? api.lbConfGet().thenApply(Optional::of)
+        CompletableFuture<Optional<LbConf>> conf = confGet ? api.lbConfGet().thenApply(Optional::of)
                 : CompletableFuture.completedFuture(Optional.empty());
         CompletableFuture<List<LbVipDetails>> vips = api.vipDump();
         CompletableFuture<List<AsEntry>> ases = api.asDump();
-        CompletableFuture<List<CliVip>> cli = api.showLbVipsVerbose();
-        return new LbState(await(conf), merge(await(vips), await(ases), await(cli), frontends));
+        CompletableFuture<String> cli = api.showLbVipsVerboseText(); // shared with the dumps on an old VPP
+        Optional<LbConf> c = await(conf);
+        List<LbVipDetails> v = await(vips);
+        List<AsEntry> a = await(ases);
+        return new LbState(c, merge(v, a, cliVips(cli, warnings), frontends, confGet));
+    }
+
+    /** The CLI part, best effort: what parsed; problems go to {@code warnings}. */
+    private static List<CliVip> cliVips(CompletableFuture<String> cli, CliParseWarnings warnings) {
+        String text;
+        try {
+            text = await(cli);
+        } catch (VppApiException e) { // VPP refused the command: as if it printed nothing we can read
+            warnings.report(SHOW_LB_VIPS_VERBOSE, List.of("VPP refused the command: " + e.getMessage()), -1);
+            return List.of();
+        }
+        ShowLbVipsParser.BestEffort parsed = ShowLbVipsParser.parseVerboseBestEffort(text);
+        if (!parsed.errors().isEmpty()) {
+            warnings.report(SHOW_LB_VIPS_VERBOSE, parsed.errors().stream().map(Throwable::getMessage).toList(),
+                    parsed.errors().size());
+        }
+        return parsed.vips();
     }
 
     /**
      * One view of the three answers: every VIP of the VIP dump (which lists live VIPs only), its
      * ASes from the AS dump (which also lists ASes of deleted VIPs, matched here by key; per
      * address an in-use entry wins) in {@link IpOrder}, the sticky flag, index, table size and
-     * flow counts from the CLI block of the live VIP with that key.
+     * flow counts from the CLI block of the live VIP with that key. A VIP without a CLI block
+     * gets the table size of its details when {@code detailsLengthTrusted} (0 when not: unknown):
+     * the handlers before lb 1.2.0 byte-swap it (vpp-wire.md §3.6), and {@code lb_conf_get} came
+     * with the fix.
      */
     static List<LbVipState> merge(List<LbVipDetails> vips, List<AsEntry> ases, List<CliVip> cli,
-                                  Map<LbVip, String> frontends) {
+                                  Map<LbVip, String> frontends, boolean detailsLengthTrusted) {
         Map<LbVip, CliVip> cliByKey = new HashMap<>();
         for (CliVip c : cli) {
             if (!c.removed()) {
@@ -112,7 +162,8 @@ public final class LbStateReader {
                 list.add(new LbAsState(a.address(), a.weight(), a.buckets(), a.inUseSince(), a.used(),
                         f == null ? OptionalLong.empty() : OptionalLong.of(f)));
             }
-            int length = c != null ? c.newSize() : d.flowTableLength() == 0 ? 65536 : d.flowTableLength();
+            int length = c != null ? c.newSize() : !detailsLengthTrusted ? 0
+                    : d.flowTableLength() == 0 ? 65536 : d.flowTableLength();
             out.add(new LbVipState(key, d.encap(), length,
                     c == null ? Optional.empty() : Optional.of(c.srcIpSticky()),
                     c == null ? -1 : c.index(), list, Optional.ofNullable(frontends.get(key))));

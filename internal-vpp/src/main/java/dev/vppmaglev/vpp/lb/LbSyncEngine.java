@@ -12,6 +12,8 @@ import dev.vppmaglev.vpp.api.VppApiException;
 import dev.vppmaglev.vpp.api.VppConnectionException;
 import dev.vppmaglev.vpp.api.VppException;
 import dev.vppmaglev.vpp.api.VppProtocolException;
+import dev.vppmaglev.vpp.api.cli.CliLbMain;
+import dev.vppmaglev.vpp.api.cli.ShowLbParser;
 import dev.vppmaglev.vpp.api.msg.LbConf;
 import dev.vppmaglev.vpp.api.msg.LbEncap;
 import dev.vppmaglev.vpp.api.msg.LbVip;
@@ -31,11 +33,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
@@ -56,6 +61,8 @@ final class LbSyncEngine {
     static final Inet4Address UNSET_IP4 = (Inet4Address) address(new byte[] {-1, -1, -1, -1});
     static final Inet6Address UNSET_IP6 = (Inet6Address) address(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
             -1, -1, -1, -1, -1, -1});
+    /** The CLI command that shows the source addresses (vpp-wire.md §5.3). */
+    static final String SHOW_LB = "show lb";
 
     /**
      * What a sync did.
@@ -74,19 +81,36 @@ final class LbSyncEngine {
         }
     }
 
+    private final CliParseWarnings cliWarnings;
     // The cache: valid only for the session it was read on.
     private VppSession cacheSession;
     private final Map<LbVip, KnownVip> known = new HashMap<>();
+    // Bumped whenever the cache's lb indexes may have changed (a read, a VIP added or deleted).
+    private long indexVersion;
     // The session on which lb_conf was last checked (and pushed if needed).
     private VppSession confChecked;
-    // Degraded mode has no lb_conf_get: remember what was pushed on which session.
+    // Without lb_conf_get: what was pushed on which session, and from which config.
     private VppSession confSession;
-    private LbConf confPushed;
+    private ConfWanted confPushedFrom;
+
+    /** The config's part of {@code lb_conf} (null address: not configured). */
+    private record ConfWanted(Inet4Address ip4, Inet6Address ip6, int buckets, long timeoutS) {
+        static ConfWanted of(VppLbConfig c) {
+            return new ConfWanted(c.ipv4SrcAddress(), c.ipv6SrcAddress(), c.stickyBucketsPerCore(),
+                    c.flowTimeout().toSeconds());
+        }
+    }
+
+    /** @param cliWarnings the rate limit of {@code vpp-lb-cli-parse-error} */
+    LbSyncEngine(CliParseWarnings cliWarnings) {
+        this.cliWarnings = Objects.requireNonNull(cliWarnings, "cliWarnings");
+    }
 
     /** Forgets the cache; the next sync reads VPP's table first. */
     void invalidate() {
         cacheSession = null;
         known.clear();
+        indexVersion++;
     }
 
     /** Whether the cache holds {@code session}'s table. */
@@ -99,13 +123,39 @@ final class LbSyncEngine {
         return known.size();
     }
 
+    /**
+     * Changes whenever the lb indexes of the cache may have changed: compare to decide whether
+     * {@link #lbIndexes()} is worth publishing again.
+     */
+    long indexVersion() {
+        return indexVersion;
+    }
+
+    /**
+     * Every live VIP of the cache with its lb index, -1 when not known (created since the last
+     * read, or not listed by the CLI text); VIPs that are not live are absent. Meaningful only
+     * while {@link #cacheValid} holds.
+     */
+    Map<LbVip, Integer> lbIndexes() {
+        Map<LbVip, Integer> out = HashMap.newHashMap(known.size());
+        for (KnownVip v : known.values()) {
+            out.put(v.key(), v.lbIndex());
+        }
+        return Map.copyOf(out);
+    }
+
     // ---- lb_conf -----------------------------------------------------------------------------
 
     /**
-     * Pushes {@code maglev.vpp.lb}'s global settings (behaviour.md §5.2) unless VPP has them:
-     * compared with {@code lb_conf_get}; in degraded mode (no {@code lb_conf_get}) pushed once per
-     * session and again when the config changes. VPP always overwrites both source addresses, so
-     * an unconfigured one is sent back as VPP has it (unset in degraded mode).
+     * Pushes {@code maglev.vpp.lb}'s global settings (behaviour.md §5.2) unless VPP has them.
+     * Gated on the message itself, not on the lb v2 set as a whole: whenever VPP has
+     * {@code lb_conf_get} the settings are read and compared (pushed only on a difference).
+     * Without it they are pushed once per session and again when the config changes.
+     *
+     * <p>{@code lb_conf} always writes both source addresses, so an address family the config
+     * leaves unset is sent back as VPP has it — from {@code lb_conf_get}, or without it from
+     * {@code show lb}. Only when neither tells (the CLI text does not parse) is the family written
+     * as VPP's "unset" (all ones), logged as {@code vpp-lbconf-src-unknown} with the reason.
      *
      * @return the failure, if any (logged as {@code vpp-lbsync-error})
      */
@@ -115,28 +165,48 @@ final class LbSyncEngine {
 
     /** As {@link #pushConf(VppSession, VppLbConfig)}, with VPP's current settings if just read. */
     private Optional<VppException> pushConf(VppSession session, VppLbConfig cfg, Optional<LbConf> justRead) {
-        boolean v2 = session.info().lbV2Supported();
+        boolean confGet = LbStateReader.hasConfGet(session);
         LbApi api = session.lb();
         try {
-            LbConf current = !v2 ? null : justRead.isPresent() ? justRead.get() : await(api.lbConfGet());
-            LbConf want = new LbConf(
-                    cfg.ipv4SrcAddress() != null ? cfg.ipv4SrcAddress() : current != null ? current.ip4SrcAddress() : UNSET_IP4,
-                    cfg.ipv6SrcAddress() != null ? cfg.ipv6SrcAddress() : current != null ? current.ip6SrcAddress() : UNSET_IP6,
-                    cfg.stickyBucketsPerCore(), (int) cfg.flowTimeout().toSeconds());
-            boolean same = v2 ? want.equals(current) : session == confSession && want.equals(confPushed);
-            if (same) {
+            if (!confGet && session == confSession && ConfWanted.of(cfg).equals(confPushedFrom)) {
+                confChecked = session; // pushed on this session from this very config
+                return Optional.empty();
+            }
+            LbConf current = !confGet ? null : justRead.isPresent() ? justRead.get() : await(api.lbConfGet());
+            Inet4Address ip4 = cfg.ipv4SrcAddress();
+            Inet6Address ip6 = cfg.ipv6SrcAddress();
+            String srcFrom = "config";
+            if (current != null) {
+                ip4 = ip4 != null ? ip4 : current.ip4SrcAddress();
+                ip6 = ip6 != null ? ip6 : current.ip6SrcAddress();
+                srcFrom = "lb_conf_get";
+            } else if (ip4 == null || ip6 == null) {
+                Optional<CliLbMain> shown = showLb(api, cfg);
+                if (shown.isPresent()) {
+                    ip4 = ip4 != null ? ip4 : shown.get().ip4SrcAddress();
+                    ip6 = ip6 != null ? ip6 : shown.get().ip6SrcAddress();
+                    srcFrom = "show lb";
+                } else {
+                    ip4 = ip4 != null ? ip4 : UNSET_IP4;
+                    ip6 = ip6 != null ? ip6 : UNSET_IP6;
+                    srcFrom = "unset";
+                }
+            }
+            LbConf want = new LbConf(ip4, ip6, cfg.stickyBucketsPerCore(), (int) cfg.flowTimeout().toSeconds());
+            if (current != null && want.equals(current)) {
                 confChecked = session;
                 return Optional.empty();
             }
             await(api.lbConf(want));
             confChecked = session;
             confSession = session;
-            confPushed = want;
+            confPushedFrom = ConfWanted.of(cfg);
             LoggingEventBuilder e = log.atInfo().setMessage("vpp-lbconf-set")
                     .addKeyValue("ip4_src", IpFormat.format(want.ip4SrcAddress()))
                     .addKeyValue("ip6_src", IpFormat.format(want.ip6SrcAddress()))
                     .addKeyValue("sticky_buckets_per_core", Integer.toUnsignedLong(want.stickyBucketsPerCore()))
-                    .addKeyValue("flow_timeout_s", Integer.toUnsignedLong(want.flowTimeout()));
+                    .addKeyValue("flow_timeout_s", Integer.toUnsignedLong(want.flowTimeout()))
+                    .addKeyValue("unconfigured_src_from", srcFrom);
             if (current != null) {
                 e = e.addKeyValue("was_ip4_src", IpFormat.format(current.ip4SrcAddress()))
                         .addKeyValue("was_ip6_src", IpFormat.format(current.ip6SrcAddress()))
@@ -151,6 +221,39 @@ final class LbSyncEngine {
             logError("lb-conf", null, null, ex);
             return Optional.of(ex);
         }
+    }
+
+    /**
+     * VPP's current source addresses from {@code show lb}, for a VPP without {@code lb_conf_get};
+     * empty (and logged, naming the families the config leaves unset) when VPP refused the command
+     * or its text does not parse. A lost connection or a timeout is thrown: the push would fail
+     * the same way.
+     */
+    private static Optional<CliLbMain> showLb(LbApi api, VppLbConfig cfg) {
+        String why;
+        try {
+            return Optional.of(ShowLbParser.parse(await(api.cliInband(SHOW_LB))));
+        } catch (VppApiException | VppProtocolException e) {
+            why = e.getMessage();
+        }
+        List<String> vpp = new ArrayList<>(2);
+        List<String> keys = new ArrayList<>(2);
+        if (cfg.ipv4SrcAddress() == null) {
+            vpp.add("ip4-src-address");
+            keys.add("ipv4-src-address");
+        }
+        if (cfg.ipv6SrcAddress() == null) {
+            vpp.add("ip6-src-address");
+            keys.add("ipv6-src-address");
+        }
+        log.atWarn().setMessage("vpp-lbconf-src-unknown")
+                .addKeyValue("unset", String.join(",", vpp))
+                .addKeyValue("reason", "VPP has no lb_conf_get and '" + SHOW_LB + "' did not give its current "
+                        + String.join(" and ", vpp) + " (" + why + "); lb_conf always writes both source addresses, "
+                        + "so " + String.join(" and ", vpp) + " is written as unset (all ones); set maglev.vpp.lb "
+                        + String.join(" and ", keys) + " to choose the value")
+                .log();
+        return Optional.empty();
     }
 
     // ---- syncs -------------------------------------------------------------------------------
@@ -248,12 +351,14 @@ final class LbSyncEngine {
 
     /** Replaces the cache with a fresh read of {@code session}'s table; returns the read. */
     LbState refresh(VppSession session) {
+        Map<LbVip, KnownVip> previous = cacheValid(session) ? Map.copyOf(known) : Map.of();
         invalidate();
-        LbState state = LbStateReader.read(session.lb(), session.info().lbV2Supported(), Map.of());
+        LbState state = LbStateReader.read(session.lb(), LbStateReader.hasConfGet(session), Map.of(), cliWarnings);
         for (LbVipState v : state.vips()) {
-            known.put(v.key(), KnownVip.of(v));
+            known.put(v.key(), KnownVip.of(v, previous.get(v.key())));
         }
         cacheSession = session;
+        indexVersion++;
         return state;
     }
 
@@ -294,8 +399,14 @@ final class LbSyncEngine {
                 draft.apply(op);
                 logApplied(op, p);
                 switch (op) {
-                    case AddVip a -> vipAdd++;
-                    case DelVip d -> vipDel++;
+                    case AddVip a -> {
+                        vipAdd++;
+                        indexVersion++;
+                    }
+                    case DelVip d -> {
+                        vipDel++;
+                        indexVersion++;
+                    }
                     case AddAs a -> asAdd++;
                     case DelAs d -> asDel++;
                     case SetWeight w -> asWeight++;
@@ -430,14 +541,20 @@ final class LbSyncEngine {
         private boolean exists;
         private LbEncap encap;
         private Optional<Boolean> sticky;
+        private OptionalInt length;
+        private int lbIndex;
         private final Map<InetAddress, KnownAs> ases;
+        private final Set<InetAddress> removed;
 
         Draft(KnownVip before, boolean degraded) {
             this.degraded = degraded;
             this.exists = before != null;
             this.encap = before != null ? before.encap() : LbEncap.GRE4;
             this.sticky = before != null ? before.srcIpSticky() : Optional.empty();
+            this.length = before != null ? before.newFlowsTableLength() : OptionalInt.empty();
+            this.lbIndex = before != null ? before.lbIndex() : -1;
             this.ases = before != null ? new HashMap<>(before.ases()) : new HashMap<>();
+            this.removed = before != null ? new HashSet<>(before.removed()) : new HashSet<>();
         }
 
         void apply(LbOp op) {
@@ -446,15 +563,27 @@ final class LbSyncEngine {
                     exists = true;
                     encap = a.spec().encap();
                     sticky = Optional.of(a.spec().srcIpSticky());
+                    length = OptionalInt.of(a.spec().newFlowsTableLength());
+                    lbIndex = -1; // a new pool entry; VPP's reply does not say which
                     ases.clear();
+                    removed.clear(); // a new VIP has no ASes; the old one's stay with it
                 }
                 case DelVip d -> {
                     exists = false;
                     ases.clear();
                 }
-                case AddAs a -> ases.put(a.as(), degraded ? KnownAs.UNKNOWN_WEIGHT
-                        : new KnownAs(a.weight(), a.weight() == 0 && a.flush()));
-                case DelAs d -> ases.remove(d.as());
+                case AddAs a -> {
+                    // A brand-new AS has no sticky flows: at weight 0 it is clean. Re-adding an
+                    // address VPP still holds as removed revives that entry with its flows:
+                    // clean only when flushed.
+                    boolean revived = removed.remove(a.as());
+                    ases.put(a.as(), degraded ? KnownAs.UNKNOWN_WEIGHT
+                            : new KnownAs(a.weight(), a.weight() == 0 && (a.flush() || !revived)));
+                }
+                case DelAs d -> {
+                    ases.remove(d.as());
+                    removed.add(d.as());
+                }
                 case SetWeight w -> {
                     KnownAs prev = ases.get(w.as());
                     boolean stillClean = prev != null && prev.clean() && prev.weight() == 0;
@@ -464,7 +593,7 @@ final class LbSyncEngine {
         }
 
         KnownVip result(LbVip key) {
-            return exists ? new KnownVip(key, encap, sticky, ases) : null;
+            return exists ? new KnownVip(key, encap, sticky, length, lbIndex, ases, removed) : null;
         }
     }
 }

@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param key                 prefix, protocol (255 = any), port
  * @param encap               the VIP's encap
  * @param newFlowsTableLength new-flow table size (from the CLI; else {@code lb_vip_details},
- *                            whose u16 reads 65536 as 0)
+ *                            whose u16 reads 65536 as 0); 0 when unknown (no CLI block and a VPP
+ *                            older than lb 1.2.0, whose details byte-swap it)
  * @param srcIpSticky         empty when the CLI text did not list this VIP
  * @param lbIndex             the VIP's pool index ("lb index", the column of its lb counters in
  *                            the stats segment); -1 when the CLI text did not list it

@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * @param key      the VIP
  * @param frontend the frontend it belongs to; empty for a VIP that is not in the config
- * @param recreate set when {@code src_ip_sticky} or the encap differs: the VIP is deleted and
- *                 created again (behaviour.md §12 items 2, 3)
+ * @param recreate set when {@code src_ip_sticky}, the encap or the new-flow table length differs:
+ *                 the VIP is deleted and created again (behaviour.md §12 items 2, 3)
  * @param ops      the calls; empty when VPP already matches
  */
 record VipPlan(LbVip key, Optional<String> frontend, Optional<Recreate> recreate, List<LbOp> ops) {
@@ -26,7 +26,8 @@ record VipPlan(LbVip key, Optional<String> frontend, Optional<Recreate> recreate
     /**
      * Why a VIP is recreated, e.g. {@code src_ip_sticky false -> true}.
      *
-     * @param what {@code src_ip_sticky} and/or {@code encap}
+     * @param what {@code src_ip_sticky}, {@code encap}, {@code new_flows_table_length}, or several
+     *             of them comma-separated
      * @param from the values in VPP
      * @param to   the values wanted
      */

@@ -21,8 +21,9 @@ import java.util.Set;
  * <p>Normal mode (lb v2 messages):
  * <ul>
  *   <li>VIP missing: add it, then add every desired AS with its weight and flush flag.</li>
- *   <li>{@code src_ip_sticky} or encap differs (neither can change on a live VIP): delete every
- *       AS with flush, delete the VIP, add it, add the ASes.</li>
+ *   <li>{@code src_ip_sticky}, encap or {@code new_flows_table_length} differs (none can change
+ *       on a live VIP: VPP answers -81 to a second add): delete every AS with flush, delete the
+ *       VIP, add it, add the ASes. Each is compared only when VPP's value is known.</li>
  *   <li>Otherwise per AS: add when missing; {@code lb_as_set_weight} when the weight differs, or
  *       when flush is requested and the AS is not known to be clean (§4.2, §12 item 10: a
  *       backend drained to 0 by pool failover that is then disabled still gets its sticky flows
@@ -93,20 +94,34 @@ final class VipPlanner {
         return new VipPlan(current.key(), Optional.empty(), Optional.empty(), ops);
     }
 
+    /**
+     * Why the VIP must be recreated: the facts VPP cannot change on a live VIP, each compared only
+     * when VPP's value is known. Several at once are named together ({@code "src_ip_sticky,encap"}).
+     */
     private static Optional<VipPlan.Recreate> recreateReason(DesiredVip d, KnownVip c) {
-        boolean sticky = c.srcIpSticky().isPresent() && c.srcIpSticky().get() != d.srcIpSticky();
-        boolean encap = c.encap() != d.encap();
-        if (!sticky && !encap) {
+        List<String> what = new ArrayList<>(3);
+        List<String> from = new ArrayList<>(3);
+        List<String> to = new ArrayList<>(3);
+        if (c.srcIpSticky().isPresent() && c.srcIpSticky().get() != d.srcIpSticky()) {
+            what.add("src_ip_sticky");
+            from.add(String.valueOf(c.srcIpSticky().get()));
+            to.add(String.valueOf(d.srcIpSticky()));
+        }
+        if (c.encap() != d.encap()) {
+            what.add("encap");
+            from.add(c.encap().keyword());
+            to.add(d.encap().keyword());
+        }
+        int length = d.spec().newFlowsTableLength();
+        if (c.newFlowsTableLength().isPresent() && c.newFlowsTableLength().getAsInt() != length) {
+            what.add("new_flows_table_length");
+            from.add(String.valueOf(c.newFlowsTableLength().getAsInt()));
+            to.add(String.valueOf(length));
+        }
+        if (what.isEmpty()) {
             return Optional.empty();
         }
-        if (sticky && encap) {
-            return Optional.of(new VipPlan.Recreate("src_ip_sticky,encap",
-                    c.srcIpSticky().get() + "," + c.encap().keyword(), d.srcIpSticky() + "," + d.encap().keyword()));
-        }
-        return Optional.of(sticky
-                ? new VipPlan.Recreate("src_ip_sticky", String.valueOf(c.srcIpSticky().get()),
-                        String.valueOf(d.srcIpSticky()))
-                : new VipPlan.Recreate("encap", c.encap().keyword(), d.encap().keyword()));
+        return Optional.of(new VipPlan.Recreate(String.join(",", what), String.join(",", from), String.join(",", to)));
     }
 
     private static void addAll(DesiredVip desired, boolean degraded, List<LbOp> ops) {

@@ -167,6 +167,52 @@ class ShowLbVipsParserTest {
         assertThat(ShowLbVipsParser.parseVerbose("")).isEmpty();
     }
 
+    @Test
+    void bestEffortSkipsOnlyTheBlocksThatDoNotParse() {
+        String good = Golden.cli("show-lb-vips-verbose-with-ases.txt");
+        List<CliVip> all = ShowLbVipsParser.parseVerbose(good);
+        assertThat(ShowLbVipsParser.parseVerboseBestEffort(good)).isEqualTo(new ShowLbVipsParser.BestEffort(all, List.of()));
+
+        // a newer VPP prints a flag we do not know on the second VIP's head line, and a new line
+        // in the fourth block: those two are skipped, the others parse as before
+        String[] lines = good.split("\n", -1);
+        int second = -1;
+        int fourth = -1;
+        int heads = 0;
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].matches("^ ip[46]-\\S+ \\[\\d+\\] .*")) {
+                heads++;
+                if (heads == 2) {
+                    second = i;
+                } else if (heads == 4) {
+                    fourth = i;
+                }
+            }
+        }
+        lines[second] = lines[second] + " punt";
+        lines[fourth + 1] = lines[fourth + 1] + "\n  future_field:7";
+        String drifted = String.join("\n", lines);
+        assertThatThrownBy(() -> ShowLbVipsParser.parseVerbose(drifted)).isInstanceOf(VppProtocolException.class);
+
+        ShowLbVipsParser.BestEffort r = ShowLbVipsParser.parseVerboseBestEffort(drifted);
+        assertThat(r.vips()).containsExactly(all.get(0), all.get(2));
+        assertThat(r.errors()).hasSize(2);
+        assertThat(r.errors().get(0)).hasMessageContaining("line " + (second + 1)).hasMessageContaining("punt");
+        assertThat(r.errors().get(1)).hasMessageContaining("future_field:7");
+    }
+
+    @Test
+    void bestEffortTurnsAnOverflowingNumberIntoAProblemOfItsBlock() {
+        String good = Golden.cli("show-lb-vips-verbose-one-vip-no-as.txt");
+        String huge = good.replace("  new_size:1024", "  new_size:99999999999");
+        assertThatThrownBy(() -> ShowLbVipsParser.parseVerbose(huge)).isInstanceOf(VppProtocolException.class)
+                .hasMessageContaining("a number that fits");
+        ShowLbVipsParser.BestEffort r = ShowLbVipsParser.parseVerboseBestEffort(huge + huge);
+        assertThat(r.vips()).isEmpty();
+        assertThat(r.errors()).hasSize(2);
+        assertThat(ShowLbVipsParser.parseVerboseBestEffort("garbage\n\nmore garbage\n").errors()).hasSize(2);
+    }
+
     private static void crossCheck(List<CliVip> cli, List<LbVipDetails> vips, List<LbAsV2Details> ases) {
         Map<String, CliVip> byKey = cli.stream().collect(Collectors.toMap(v -> v.key().toString(), v -> v));
         assertThat(cli.stream().filter(v -> !v.removed()).count()).isEqualTo(vips.size());

@@ -42,7 +42,7 @@ class LbStateReaderTest {
         List<CliVip> cli = List.of(cli(A, 1, false, true),
                 cli(A, 3, true, false, new CliAs(ip("10.0.0.1"), 100, 512, 4, 20, true),
                         new CliAs(ip("10.0.0.10"), 50, 512, 0, 21, true), new CliAs(ip("10.0.0.9"), 0, 0, 0, 22, true)));
-        List<LbVipState> out = LbStateReader.merge(vips, ases, cli, Map.of(A, "web"));
+        List<LbVipState> out = LbStateReader.merge(vips, ases, cli, Map.of(A, "web"), true);
 
         LbVipState a = out.getFirst();
         assertThat(a.key()).isEqualTo(A);
@@ -71,6 +71,44 @@ class LbStateReaderTest {
         assertThat(k.ases()).containsOnlyKeys(ip("10.0.0.1"), ip("10.0.0.9"), ip("10.0.0.10"));
         assertThat(k.ases().get(ip("10.0.0.9"))).isEqualTo(new KnownAs(0, true));
         assertThat(k.ases().get(ip("10.0.0.1"))).isEqualTo(new KnownAs(100, false));
-        assertThat(KnownVip.of(b).ases()).isEmpty();
+        assertThat(k.newFlowsTableLength()).hasValue(1024);
+        assertThat(k.lbIndex()).isEqualTo(3);
+        assertThat(k.removed()).isEmpty();
+        KnownVip kb = KnownVip.of(b);
+        assertThat(kb.ases()).isEmpty();
+        assertThat(kb.removed()).as("VPP still holds it, with its flows").containsExactly(ip("10.0.1.1"));
+        assertThat(kb.lbIndex()).isEqualTo(-1);
+    }
+
+    @Test
+    void anAsCleanAtZeroStaysCleanWhenTheNextReadHasNoFlowCountForIt() {
+        List<LbVipDetails> vips = List.of(new LbVipDetails(A, LbEncap.GRE4, 0, 0, 0, 1024));
+        List<AsEntry> ases = List.of(as(A, "10.0.0.1", true, 0), as(A, "10.0.0.2", true, 0), as(A, "10.0.0.3", true, 100));
+        // this read: the VIP's CLI block did not parse, no flow counts
+        LbVipState blind = LbStateReader.merge(vips, ases, List.of(), Map.of(), true).getFirst();
+        KnownVip before = new KnownVip(A, LbEncap.GRE4, Optional.of(false), OptionalInt.of(1024), 3,
+                Map.of(ip("10.0.0.1"), new KnownAs(0, true), ip("10.0.0.2"), new KnownAs(0, false),
+                        ip("10.0.0.3"), new KnownAs(0, true)),
+                java.util.Set.of());
+        KnownVip k = KnownVip.of(blind, before);
+        assertThat(k.ases().get(ip("10.0.0.1"))).as("flushed at 0 and still at 0").isEqualTo(new KnownAs(0, true));
+        assertThat(k.ases().get(ip("10.0.0.2"))).as("never known clean").isEqualTo(new KnownAs(0, false));
+        assertThat(k.ases().get(ip("10.0.0.3"))).as("weighted since").isEqualTo(new KnownAs(100, false));
+        assertThat(KnownVip.of(blind).ases().get(ip("10.0.0.1"))).as("no previous: in doubt")
+                .isEqualTo(new KnownAs(0, false));
+    }
+
+    @Test
+    void withoutLbConfGetTheDetailsTableLengthIsNotTrusted() {
+        // lb 1.1.0 byte-swaps flow_table_length: (u16) htonl(1024) reads 0
+        List<LbVipDetails> vips = List.of(new LbVipDetails(B, LbEncap.GRE4, 0, 0, 0, 0));
+        LbVipState old = LbStateReader.merge(vips, List.of(), List.of(), Map.of(), false).getFirst();
+        assertThat(old.newFlowsTableLength()).as("unknown").isZero();
+        assertThat(KnownVip.of(old).newFlowsTableLength()).isEmpty();
+        // the CLI's new_size wins whenever the VIP has a block
+        LbVipState withCli = LbStateReader.merge(vips, List.of(), List.of(cli(B, 2, false, false)), Map.of(), false)
+                .getFirst();
+        assertThat(withCli.newFlowsTableLength()).isEqualTo(1024);
+        assertThat(KnownVip.of(withCli).newFlowsTableLength()).hasValue(1024);
     }
 }

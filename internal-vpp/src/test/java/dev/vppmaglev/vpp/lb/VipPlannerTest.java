@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 
 import static dev.vppmaglev.vpp.lb.TestConfigs.ip;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,11 +33,15 @@ class VipPlannerTest {
     }
 
     private static KnownVip known(Optional<Boolean> sticky, LbEncap encap, Object... kv) {
+        return known(sticky, encap, OptionalInt.of(1024), kv);
+    }
+
+    private static KnownVip known(Optional<Boolean> sticky, LbEncap encap, OptionalInt length, Object... kv) {
         Map<InetAddress, KnownAs> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put(ip((String) kv[i]), (KnownAs) kv[i + 1]);
         }
-        return new KnownVip(VIP, encap, sticky, m);
+        return new KnownVip(VIP, encap, sticky, length, 1, m, Set.of());
     }
 
     private static KnownAs w(int weight) {
@@ -116,6 +122,25 @@ class VipPlannerTest {
         // sticky unknown (CLI did not list the VIP): no destructive recreate on missing information
         DesiredVip sticky = desired(true, LbEncap.GRE4, as("10.0.0.1", 100, false));
         assertThat(VipPlanner.plan(sticky, k, false).ops()).isEmpty();
+    }
+
+    @Test
+    void anotherNewFlowsTableLengthRecreatesWith1024AndAnUnknownOneDoesNot() {
+        DesiredVip d = desired(false, LbEncap.GRE4, as("10.0.0.1", 100, false));
+        // created elsewhere with 2048 buckets: VPP cannot resize a live VIP (a second add is -81)
+        KnownVip big = known(Optional.of(false), LbEncap.GRE4, OptionalInt.of(2048), "10.0.0.1", w(100));
+        VipPlan p = VipPlanner.plan(d, big, false);
+        assertThat(p.recreate()).contains(new VipPlan.Recreate("new_flows_table_length", "2048", "1024"));
+        assertThat(p.ops()).containsExactly(new DelAs(VIP, ip("10.0.0.1"), true), new DelVip(VIP),
+                new AddVip(d.spec()), new AddAs(VIP, ip("10.0.0.1"), 100, false));
+        assertThat(((AddVip) p.ops().get(2)).spec().newFlowsTableLength()).isEqualTo(1024);
+        // unknown (old VPP, CLI block unreadable): never recreate on missing information
+        KnownVip unknown = known(Optional.of(false), LbEncap.GRE4, OptionalInt.empty(), "10.0.0.1", w(100));
+        assertThat(VipPlanner.plan(d, unknown, false).ops()).isEmpty();
+        // several differences are named together
+        KnownVip all = known(Optional.of(true), LbEncap.GRE6, OptionalInt.of(65536));
+        assertThat(VipPlanner.plan(d, all, false).recreate()).contains(new VipPlan.Recreate(
+                "src_ip_sticky,encap,new_flows_table_length", "true,gre6,65536", "false,gre4,1024"));
     }
 
     @Test

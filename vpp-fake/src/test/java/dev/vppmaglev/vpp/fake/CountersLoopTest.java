@@ -99,7 +99,12 @@ class CountersLoopTest {
 
     /** A loop that is not started: only {@link CountersLoop#scrapeNow()} runs cycles (deterministic counts). */
     private CountersLoop idleLoop() {
-        loop = new CountersLoop(conn, stats, configured::get, Duration.ofHours(1), Clock.fixed(T0, ZoneOffset.UTC));
+        return idleLoop(Duration.ofHours(1));
+    }
+
+    /** As {@link #idleLoop()} with {@code interval}: the discovery back-off is counted in cycles of it. */
+    private CountersLoop idleLoop(Duration interval) {
+        loop = new CountersLoop(conn, stats, configured::get, interval, Clock.fixed(T0, ZoneOffset.UTC));
         return loop;
     }
 
@@ -197,7 +202,7 @@ class CountersLoopTest {
     }
 
     @Test
-    void aVipNotYetInVppReadsZerosAndIsFoundOnALaterCycle() throws Exception {
+    void aVipNotYetInVppReadsZerosAndIsLookedForWithExponentialBackOff() throws Exception {
         fake(1);
         connect();
         CountedVip web = counted("web", "192.0.2.1", 6, 80);
@@ -205,21 +210,133 @@ class CountersLoopTest {
         addVip(web);
         fake.bumpVip(web.vip(), 2, 0, 0, 0, 2, 200);
         configured.set(List.of(web, late));
-        idleLoop();
+        idleLoop(CountersLoop.DEFAULT_INTERVAL); // 5 s cycles: the back-off may grow to 12 cycles
         CountersSnapshot first = loop.scrapeNow().orElseThrow();
         assertThat(first.frontend("late")).contains(counters("late", "192.0.2.7/32", 6, 80, 0, 0, 0, 0, 0, 0));
         assertThat(first.frontend("web")).get().extracting(VipCounters::first).isEqualTo(2L);
-        int cli = fake.callCount("cli_inband");
+        assertThat(fake.callCount("cli_inband")).isEqualTo(1);
+        assertThat(fake.callCount("ip_route_lookup")).as("only present VIPs have a route to look up").isEqualTo(1);
 
-        // Not in VPP: every cycle looks again (no invalidate needed) until it is there.
-        loop.scrapeNow();
-        assertThat(fake.callCount("cli_inband")).isEqualTo(cli + 1);
+        // Not in VPP: looked for again 1, 2, 4, 8 ... cycles later, not on every cycle.
+        int[] cliAfterCycle = new int[16];
+        for (int cycle = 2; cycle <= 15; cycle++) {
+            assertThat(loop.scrapeNow()).as("every cycle still publishes").isPresent();
+            cliAfterCycle[cycle] = fake.callCount("cli_inband");
+        }
+        // lookups at cycles 1, 2, 4, 8 (gaps 1, 2, 4), the next would be 16
+        assertThat(cliAfterCycle[2]).isEqualTo(2);
+        assertThat(cliAfterCycle[3]).isEqualTo(2);
+        assertThat(cliAfterCycle[4]).isEqualTo(3);
+        assertThat(cliAfterCycle[7]).isEqualTo(3);
+        assertThat(cliAfterCycle[8]).isEqualTo(4);
+        assertThat(cliAfterCycle[15]).isEqualTo(4);
+
+        // New information (the reconciler changed VPP's table) ends the back-off: found at once.
         addVip(late);
         fake.bumpVip(late.vip(), 7, 0, 0, 0, 7, 700);
+        loop.invalidate();
         assertThat(loop.scrapeNow().orElseThrow().frontend("late"))
                 .contains(counters("late", "192.0.2.7/32", 6, 80, 7, 0, 0, 0, 7, 700));
+        int cli = fake.callCount("cli_inband");
+        for (int i = 0; i < 5; i++) {
+            loop.scrapeNow();
+        }
+        assertThat(fake.callCount("cli_inband")).as("complete now: no more lookups").isEqualTo(cli);
+    }
+
+    @Test
+    void theBackOffIsCappedAtAMinute() throws Exception {
+        fake(1);
+        connect();
+        configured.set(List.of(counted("late", "192.0.2.7", 6, 80)));
+        // 10 s cycles: gaps of 1, 2, 4 cycles, then at most 6 (60 s)
+        idleLoop(Duration.ofSeconds(10));
+        List<Integer> lookupCycles = new java.util.ArrayList<>();
+        for (int cycle = 1; cycle <= 40; cycle++) {
+            int before = fake.callCount("cli_inband");
+            loop.scrapeNow();
+            if (fake.callCount("cli_inband") > before) {
+                lookupCycles.add(cycle);
+            }
+        }
+        assertThat(lookupCycles).containsExactly(1, 2, 4, 8, 14, 20, 26, 32, 38);
+    }
+
+    @Test
+    void theReconcilersIndexesReplaceTheCliScrape() throws Exception {
+        fake(1);
+        connect();
+        CountedVip web = counted("web", "192.0.2.1", 6, 80);
+        CountedVip api = counted("api", "192.0.2.2", 6, 443);
+        CountedVip late = counted("late", "192.0.2.7", 6, 80);
+        addVip(web);
+        addVip(api);
+        fake.bumpVip(web.vip(), 2, 0, 0, 0, 2, 200);
+        fake.bumpVip(api.vip(), 5, 0, 0, 0, 5, 500);
+        configured.set(List.of(web, api, late));
+        idleLoop();
+        var session = conn.session().orElseThrow();
+        // the reconciler's full sync read the table: late is not live (not a key)
+        loop.lbIndexes(session, java.util.Map.of(web.vip(), fake.vipIndex(web.vip()).orElseThrow(),
+                api.vip(), fake.vipIndex(api.vip()).orElseThrow()));
+        for (int i = 0; i < 20; i++) {
+            assertThat(loop.scrapeNow()).isPresent();
+        }
+        assertThat(fake.callCount("cli_inband")).as("no CLI scrape of the loop's own").isZero();
+        assertThat(fake.callCount("ip_route_lookup")).as("one per present prefix, once").isEqualTo(2);
+        assertThat(loop.snapshot().orElseThrow().vips()).containsExactly(
+                counters("web", "192.0.2.1/32", 6, 80, 2, 0, 0, 0, 2, 200),
+                counters("api", "192.0.2.2/32", 6, 443, 5, 0, 0, 0, 5, 500),
+                counters("late", "192.0.2.7/32", 6, 80, 0, 0, 0, 0, 0, 0));
+
+        // the reconciler creates late: live, index not known yet -> the loop looks it up at once
+        addVip(late);
+        fake.bumpVip(late.vip(), 7, 0, 0, 0, 7, 700);
+        loop.lbIndexes(session, java.util.Map.of(web.vip(), fake.vipIndex(web.vip()).orElseThrow(),
+                api.vip(), fake.vipIndex(api.vip()).orElseThrow(), late.vip(), -1));
+        assertThat(loop.scrapeNow().orElseThrow().frontend("late"))
+                .contains(counters("late", "192.0.2.7/32", 6, 80, 7, 0, 0, 0, 7, 700));
+        assertThat(fake.callCount("cli_inband")).isEqualTo(1);
+
+        // indexes of another (older) session are ignored
+        loop.lbIndexes(new dev.vppmaglev.vpp.VppSession(session.client(), session.info(), session.lb()),
+                java.util.Map.of());
+        assertThat(loop.scrapeNow().orElseThrow().frontend("web")).get().extracting(VipCounters::first).isEqualTo(2L);
+    }
+
+    @Test
+    void aVipThatMovedUnnoticedIsFollowedByTheNextHandOverWithoutACliScrape() throws Exception {
+        fake(1);
+        connect();
+        CountedVip web = counted("web", "192.0.2.1", 6, 80);
+        CountedVip api = counted("api", "192.0.2.2", 6, 443);
+        addVip(web);
+        addVip(api);
+        configured.set(List.of(web, api));
+        idleLoop();
+        var session = conn.session().orElseThrow();
+        loop.lbIndexes(session, java.util.Map.of(web.vip(), fake.vipIndex(web.vip()).orElseThrow(),
+                api.vip(), fake.vipIndex(api.vip()).orElseThrow()));
         loop.scrapeNow();
-        assertThat(fake.callCount("cli_inband")).as("complete now: no more lookups").isEqualTo(cli + 2);
+        // A recreate whose calls timed out although VPP applied them: web moved, nobody said so.
+        // Then web's old pool entry is collected and api's recreate takes it over (index reuse).
+        int webOld = fake.vipIndex(web.vip()).orElseThrow();
+        get(conn.lb().delVip(web.vip()));
+        addVip(web);
+        fake.collectGarbage();
+        get(conn.lb().delVip(api.vip()));
+        addVip(api);
+        assertThat(fake.vipIndex(api.vip())).as("index reuse").hasValue(webOld);
+        fake.bumpVip(web.vip(), 0, 9, 0, 0, 9, 900);
+        fake.bumpVip(api.vip(), 0, 1, 0, 0, 1, 100);
+        assertThat(loop.scrapeNow().orElseThrow().frontend("web")).as("stale: api's counters under web's name")
+                .get().extracting(VipCounters::next).isEqualTo(1L);
+        // the repair's (or the periodic) full sync reads the table and hands the indexes over
+        loop.lbIndexes(session, java.util.Map.of(web.vip(), fake.vipIndex(web.vip()).orElseThrow(),
+                api.vip(), fake.vipIndex(api.vip()).orElseThrow()));
+        assertThat(loop.scrapeNow().orElseThrow().vips()).extracting(VipCounters::frontend, VipCounters::next)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web", 9L), org.assertj.core.groups.Tuple.tuple("api", 1L));
+        assertThat(fake.callCount("cli_inband")).isZero();
     }
 
     @Test

@@ -17,6 +17,10 @@ import java.util.regex.Pattern;
  * {@code cli_inband}) and CRLF (from the CLI socket). Checked against every
  * {@code testdata/golden/cli/show-lb-vips-verbose-*.txt}.
  *
+ * <p>Two modes: {@link #parseVerbose} (strict: the first line that does not fit throws) and
+ * {@link #parseVerboseBestEffort} (a block that does not fit is skipped and reported: for callers
+ * that must go on when a newer VPP prints something new).
+ *
  * <p>Quirks handled: the first line of a block starts with one space; the NAT line has no line
  * end, so {@code  counters:} follows on the same line; a removed AS ends {@code dpo:<n>  removed}
  * (two spaces); blocks end with an empty line.
@@ -37,13 +41,28 @@ public final class ShowLbVipsParser {
     private ShowLbVipsParser() {}
 
     /**
+     * What {@link #parseVerboseBestEffort} made of a text.
+     *
+     * @param vips   the blocks that parsed, in output order
+     * @param errors one per block that did not (each names its line); empty when the whole text
+     *               parsed
+     */
+    public record BestEffort(List<CliVip> vips, List<VppProtocolException> errors) {
+        public BestEffort {
+            vips = List.copyOf(vips);
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /**
+     * The strict parse: every block must fit.
+     *
      * @param text the whole command output
      * @return the VIPs in output order (VPP's pool order)
-     * @throws VppProtocolException naming the line that does not fit the format
+     * @throws VppProtocolException naming the first line that does not fit the format
      */
     public static List<CliVip> parseVerbose(String text) {
-        String[] lines = text.replace("\r\n", "\n").split("\n", -1);
-        Cursor c = new Cursor(lines);
+        Cursor c = cursor(text);
         List<CliVip> out = new ArrayList<>();
         while (c.skipBlank()) {
             out.add(parseBlock(c));
@@ -51,7 +70,43 @@ public final class ShowLbVipsParser {
         return out;
     }
 
+    /**
+     * The parse for callers that can do without some VIPs' CLI facts (the reconciler, the
+     * counters loop): a block that does not fit the format (a new VIP flag, a new line, format
+     * drift of a newer VPP) is skipped up to the empty line that ends it, and the next block is
+     * parsed. A skipped VIP is simply not in {@link BestEffort#vips()}: its {@code src_ip_sticky},
+     * lb index and flow counts are unknown. Never throws on the text's content.
+     *
+     * @param text the whole command output
+     */
+    public static BestEffort parseVerboseBestEffort(String text) {
+        Cursor c = cursor(text);
+        List<CliVip> out = new ArrayList<>();
+        List<VppProtocolException> errors = new ArrayList<>();
+        while (c.skipBlank()) {
+            try {
+                out.add(parseBlock(c));
+            } catch (VppProtocolException e) {
+                errors.add(e);
+                c.skipToBlank();
+            }
+        }
+        return new BestEffort(out, errors);
+    }
+
+    private static Cursor cursor(String text) {
+        return new Cursor(text.replace("\r\n", "\n").split("\n", -1));
+    }
+
     private static CliVip parseBlock(Cursor c) {
+        try {
+            return parseBlockUnchecked(c);
+        } catch (NumberFormatException e) { // a count or index that overflows an int
+            throw c.error("a number that fits", e);
+        }
+    }
+
+    private static CliVip parseBlockUnchecked(Cursor c) {
         Matcher h = c.expect(HEAD, "' <type> [<index>] <prefix>[ src_ip_sticky][ removed]'");
         String type = h.group(1);
         int index = Integer.parseInt(h.group(2));
@@ -131,6 +186,13 @@ public final class ShowLbVipsParser {
 
         String peek() {
             return lines[i];
+        }
+
+        /** Skips the rest of a block: up to (not past) the next empty line. */
+        void skipToBlank() {
+            while (i < lines.length && !lines[i].isEmpty()) {
+                i++;
+            }
         }
 
         /** Skips empty lines; true when a non-empty line follows. */

@@ -12,8 +12,10 @@ import dev.vppmaglev.vpp.VppConnectionListener;
 import dev.vppmaglev.vpp.VppSession;
 import dev.vppmaglev.vpp.api.ApiObserver;
 import dev.vppmaglev.vpp.api.VppApiClientConfig;
+import dev.vppmaglev.vpp.api.msg.LbVip;
 import dev.vppmaglev.vpp.counters.CountedVip;
 import dev.vppmaglev.vpp.counters.CountersLoop;
+import dev.vppmaglev.vpp.lb.LbIndexListener;
 import dev.vppmaglev.vpp.lb.LbReconciler;
 import dev.vppmaglev.vpp.lb.SyncResult;
 import dev.vppmaglev.vpp.stats.StatsOptions;
@@ -76,12 +78,19 @@ final class Rig implements AutoCloseable {
         });
         counters = b.statsSocket == null ? null : new CountersLoop(connection, stats,
                 CountedVip.fromLiveConfig(checker::config), b.countersInterval, Clock.systemUTC());
-        reconciler = new LbReconciler(connection, checker, (scope, r) -> {
-            syncs.add(new Sync(scope, r));
-            if (counters != null && (r.vipAdded() > 0 || r.vipRemoved() > 0)) {
-                counters.invalidate(); // as VppIntegration does
+        LbIndexListener indexes = counters == null ? LbIndexListener.NONE : new LbIndexListener() {
+            @Override // as VppIntegration does
+            public void onLbIndexes(VppSession session, Map<LbVip, Integer> byVip) {
+                counters.lbIndexes(session, byVip);
             }
-        }, Clock.systemUTC(), Instant.now());
+
+            @Override
+            public void onLbIndexesUnknown(VppSession session) {
+                counters.invalidate();
+            }
+        };
+        reconciler = new LbReconciler(connection, checker, (scope, r) -> syncs.add(new Sync(scope, r)), indexes,
+                Clock.systemUTC(), Instant.now());
         connection.start();
         reconciler.start();
         if (counters != null) {

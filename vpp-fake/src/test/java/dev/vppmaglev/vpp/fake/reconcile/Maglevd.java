@@ -5,13 +5,20 @@ import dev.vppmaglev.config.ConfigException;
 import dev.vppmaglev.config.ConfigLoader;
 import dev.vppmaglev.health.BackendState;
 import dev.vppmaglev.health.Checker;
+import dev.vppmaglev.vpp.StatsSessionPart;
 import dev.vppmaglev.vpp.VppConnection;
 import dev.vppmaglev.vpp.VppConnectionConfig;
+import dev.vppmaglev.vpp.VppSession;
 import dev.vppmaglev.vpp.VppSessionPart;
 import dev.vppmaglev.vpp.api.ApiObserver;
+import dev.vppmaglev.vpp.api.msg.LbVip;
+import dev.vppmaglev.vpp.counters.CountedVip;
+import dev.vppmaglev.vpp.counters.CountersLoop;
+import dev.vppmaglev.vpp.lb.LbIndexListener;
 import dev.vppmaglev.vpp.lb.LbReconciler;
 import dev.vppmaglev.vpp.lb.LbSyncObserver;
 import dev.vppmaglev.vpp.lb.SyncResult;
+import dev.vppmaglev.vpp.stats.StatsOptions;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -50,6 +57,8 @@ final class Maglevd implements AutoCloseable {
     final Checker checker;
     final VppConnection connection;
     final LbReconciler reconciler;
+    /** With {@link Builder#stats}: the counters loop, wired to the reconciler as the daemon wires it. */
+    final CountersLoop counters;
 
     private Maglevd(Builder b) {
         checker = new Checker(prober, probeTimers, Clock.systemUTC(), new Random(1));
@@ -57,13 +66,31 @@ final class Maglevd implements AutoCloseable {
             b.prepare.accept(prober);
         }
         checker.apply(b.config);
+        StatsSessionPart stats = b.statsSocket == null ? null
+                : StatsSessionPart.unixSocket(b.statsSocket, StatsOptions.DEFAULT);
         connection = new VppConnection(VppConnectionConfig.defaults(b.socket)
                 .withReconnectInterval(Duration.ofMillis(200)).withApi(
                         dev.vppmaglev.vpp.api.VppApiClientConfig.defaults(b.socket).withRequestTimeout(b.requestTimeout)),
-                b.apiObserver, VppSessionPart.NONE, Clock.systemUTC());
+                b.apiObserver, stats == null ? VppSessionPart.NONE : stats, Clock.systemUTC());
+        counters = stats == null ? null : new CountersLoop(connection, stats, CountedVip.fromLiveConfig(checker::config),
+                b.countersInterval, Clock.systemUTC());
+        LbIndexListener indexes = counters == null ? LbIndexListener.NONE : new LbIndexListener() {
+            @Override // as VppIntegration does
+            public void onLbIndexes(VppSession session, Map<LbVip, Integer> byVip) {
+                counters.lbIndexes(session, byVip);
+            }
+
+            @Override
+            public void onLbIndexesUnknown(VppSession session) {
+                counters.invalidate();
+            }
+        };
         reconciler = new LbReconciler(connection, checker, (scope, result) -> syncs.add(new Sync(scope, result)),
-                b.clock, b.startedAt);
+                indexes, b.clock, b.startedAt);
         reconciler.start();
+        if (counters != null) {
+            counters.start();
+        }
         if (b.connectAfterUp) {
             awaitStates(BackendState.UP, b.config.backends().keySet().toArray(String[]::new));
         }
@@ -87,6 +114,8 @@ final class Maglevd implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(5);
         private ApiObserver apiObserver = ApiObserver.NONE;
         private java.util.function.Consumer<ScriptedProber> prepare;
+        private Path statsSocket;
+        private Duration countersInterval;
 
         Builder(Path socket, Config config) {
             this.socket = socket;
@@ -122,6 +151,13 @@ final class Maglevd implements AutoCloseable {
             return this;
         }
 
+        /** Also map the stats segment served on {@code socket} and run the counters loop every {@code interval}. */
+        Builder stats(Path socket, Duration interval) {
+            this.statsSocket = socket;
+            this.countersInterval = interval;
+            return this;
+        }
+
         Maglevd start() {
             return new Maglevd(this);
         }
@@ -133,6 +169,14 @@ final class Maglevd implements AutoCloseable {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** {@code yaml} with {@code from} replaced by {@code to}; fails when {@code from} is not there. */
+    static String edit(String yaml, String from, String to) {
+        if (!yaml.contains(from)) {
+            throw new IllegalArgumentException("not in the config: '" + from + "'");
+        }
+        return yaml.replace(from, to);
     }
 
     static InetAddress ip(String literal) {
@@ -171,6 +215,9 @@ final class Maglevd implements AutoCloseable {
 
     @Override
     public void close() {
+        if (counters != null) {
+            counters.close();
+        }
         reconciler.close();
         connection.close();
         checker.close();

@@ -14,6 +14,7 @@ import dev.vppmaglev.vpp.api.msg.LbEncap;
 import dev.vppmaglev.vpp.api.msg.LbSrvType;
 import dev.vppmaglev.vpp.api.msg.Prefix;
 import dev.vppmaglev.vpp.fake.FakeVpp;
+import dev.vppmaglev.vpp.fake.VppApiProxy;
 import dev.vppmaglev.vpp.lb.SyncResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -130,7 +131,9 @@ class ReconcilerDegradedTest {
             fake.clearCalls();
             assertThat(maglevd.reconciler.syncAll()).isEqualTo(SyncResult.NONE);
             assertThat(fake.mutatingCalls()).isZero();
-            assertThat(fake.callCount("cli_inband")).as("one text per whole-table read").isEqualTo(1);
+            assertThat(fake.callLog()).filteredOn(c -> c.request() instanceof dev.vppmaglev.vpp.api.msg.CliInband cli
+                            && cli.cmd().startsWith("show lb vips"))
+                    .as("one show lb vips text per whole-table read: " + fake.callLog().stream().map(FakeVpp.Call::msg).toList()).hasSize(1);
 
             // a2 down: keep (flush-on-down false) deletes without flush, all (default) with flush
             fake.clearCalls();
@@ -182,6 +185,91 @@ class ReconcilerDegradedTest {
             awaitWeights(allUpV1());
             assertThat(logs.named("vpp-lb-degraded")).hasSize(2);
             assertThat(fake.callCount("lb_conf")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * The test config without IPv6 VIPs and without {@code ipv6-src-address} (the loader wants
+     * one only for IPv6 VIPs): VPP's IPv6 source address is not maglevd's to change.
+     */
+    static final String NO_IP6_SRC = Maglevd.edit(Maglevd.edit(YAML, "      ipv6-src-address: 2001:db8::254\n", ""),
+            """
+                six:
+                  address: "2001:db8::80"
+                  protocol: udp
+                  port: 53
+                  pools:
+                    - name: only
+                      backends: { v6a: {}, v69: {} }
+            """, "");
+
+    /** {@link #allUpV1()} without the IPv6 VIP. */
+    static Map<String, Map<String, Integer>> allUpV1NoSix() {
+        Map<String, Map<String, Integer>> m = allUpV1();
+        m.remove(SIX);
+        return m;
+    }
+
+    @Test
+    void withoutLbConfGetAnUnconfiguredSourceAddressIsKeptAsShowLbReportsIt() throws Exception {
+        assertThat(NO_IP6_SRC).doesNotContain("ipv6-src-address");
+        fake = FakeVpp.builder().apiSocket(dir.resolve("api.sock")).lbV2(false).build().start();
+        fake.cli("lb conf ip6-src-address 2001:db8::99");
+        try (LogCapture logs = new LogCapture(false)) {
+            maglevd = Maglevd.builder(fake.apiSocket(), NO_IP6_SRC).start();
+            awaitWeights(allUpV1NoSix());
+            assertThat(fake.callCount("lb_conf")).isEqualTo(1);
+            assertThat(IpFormat.format(fake.lbConf().ip4SrcAddress())).isEqualTo("192.0.2.254");
+            assertThat(IpFormat.format(fake.lbConf().ip6SrcAddress())).as("VPP's own, not all ones")
+                    .isEqualTo("2001:db8::99");
+            assertThat(fake.lbConf().flowTimeout()).isEqualTo(30);
+            assertThat(logs.named("vpp-lbconf-set")).singleElement()
+                    .satisfies(e -> assertThat(e.get("unconfigured_src_from")).isEqualTo("show lb"));
+            assertThat(logs.named("vpp-lbconf-src-unknown")).isEmpty();
+        }
+    }
+
+    @Test
+    void whenShowLbDoesNotTellTheReasonForWritingUnsetIsLogged() throws Exception {
+        fake = FakeVpp.builder().apiSocket(dir.resolve("api.sock")).lbV2(false).build().start();
+        fake.cli("lb conf ip6-src-address 2001:db8::99");
+        try (LogCapture logs = new LogCapture(false);
+             VppApiProxy proxy = VppApiProxy.start(dir.resolve("proxy.sock"), fake.apiSocket())) {
+            proxy.rewriteCli((command, text) -> command.equals("show lb") ? "lb_main (format of a future VPP)\n" : text);
+            maglevd = Maglevd.builder(proxy.socket(), NO_IP6_SRC).start();
+            awaitWeights(allUpV1NoSix());
+            assertThat(fake.lbConf().ip6SrcAddress().getAddress()).containsOnly((byte) 0xff);
+            assertThat(logs.named("vpp-lbconf-src-unknown")).singleElement().satisfies(e -> {
+                assertThat(e.level()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+                assertThat(e.get("reason")).contains("no lb_conf_get").contains("ip6-src-address")
+                        .contains("ipv6-src-address");
+            });
+        }
+    }
+
+    @Test
+    void aVppWithLbConfGetButNotEveryV2MessageReadsTheConfAndKeepsWhatIsNotConfigured() throws Exception {
+        // degraded (no lb_as_set_weight), yet lb_conf_get is there: compare, never clobber
+        fake = FakeVpp.builder().apiSocket(dir.resolve("api.sock")).build().start();
+        fake.cli("lb conf ip6-src-address 2001:db8::99");
+        try (LogCapture logs = new LogCapture(false);
+             VppApiProxy proxy = VppApiProxy.start(dir.resolve("proxy.sock"), fake.apiSocket())) {
+            proxy.hide("lb_as_set_weight", "lb_as_set_weight_reply");
+            maglevd = Maglevd.builder(proxy.socket(), NO_IP6_SRC).start();
+            await().atMost(LONG).until(() -> Vpp.weights(fake).size() == 3);
+            assertThat(maglevd.reconciler.degraded()).isTrue();
+            await().atMost(LONG).until(() -> maglevd.syncCount("all") >= 1);
+            assertThat(fake.callCount("lb_conf_get")).isPositive();
+            assertThat(IpFormat.format(fake.lbConf().ip6SrcAddress())).isEqualTo("2001:db8::99");
+            assertThat(logs.named("vpp-lbconf-set")).singleElement().satisfies(e -> {
+                assertThat(e.get("unconfigured_src_from")).isEqualTo("lb_conf_get");
+                assertThat(e.get("was_ip6_src")).isEqualTo("2001:db8::99");
+            });
+            // and, compared with lb_conf_get, it is not pushed again
+            fake.clearCalls();
+            maglevd.reconciler.syncAll();
+            assertThat(fake.callCount("lb_conf")).isZero();
+            assertThat(fake.callCount("lb_conf_get")).isEqualTo(1);
         }
     }
 

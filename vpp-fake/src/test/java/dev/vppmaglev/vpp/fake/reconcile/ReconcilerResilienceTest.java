@@ -1,7 +1,9 @@
 package dev.vppmaglev.vpp.fake.reconcile;
 
+import ch.qos.logback.classic.Level;
 import dev.vppmaglev.vpp.api.VppConnectionException;
 import dev.vppmaglev.vpp.fake.FakeVpp;
+import dev.vppmaglev.vpp.fake.VppApiProxy;
 import dev.vppmaglev.vpp.lb.LbSyncException;
 import dev.vppmaglev.vpp.lb.SyncResult;
 import org.junit.jupiter.api.AfterEach;
@@ -135,6 +137,47 @@ class ReconcilerResilienceTest {
             expected.put(WEB, ases("10.0.0.9", 0, "10.0.0.10", 100, "10.0.1.1", 0));
             awaitWeights(expected);
             assertThat(logs.named("vpp-lbsync-repair-scheduled")).isNotEmpty();
+        }
+    }
+
+    @Test
+    void showLbVipsVerboseTextThatDoesNotParseDoesNotStopTheSyncs() throws IOException {
+        // A newer VPP prints a VIP flag the parser does not know on every VIP's head line (e.g. the
+        // punt flag of lb_add_del_vip_v3): the CLI facts are lost, the sync is not.
+        fake = FakeVpp.builder().apiSocket(dir.resolve("api.sock")).build().start();
+        try (LogCapture logs = new LogCapture(false);
+             VppApiProxy proxy = VppApiProxy.start(dir.resolve("proxy.sock"), fake.apiSocket())) {
+            proxy.rewriteCli((command, text) -> command.equals("show lb vips verbose")
+                    ? text.replaceAll("(?m)^( ip[46]-\\S+ \\[\\d+\\] \\S+.*)$", "$1 punt") : text);
+            maglevd = Maglevd.builder(proxy.socket(), YAML).start();
+            awaitWeights(allUp());
+            // operator syncs and health changes keep working, on the cache and on fresh reads
+            assertThat(maglevd.reconciler.syncAll()).isEqualTo(SyncResult.NONE);
+            maglevd.healthy("10.0.0.9", false);
+            Map<String, Map<String, Integer>> expected = allUp();
+            expected.put(WEB, ases("10.0.0.9", 0, "10.0.0.10", 100, "10.0.1.1", 0));
+            awaitWeights(expected);
+            assertThat(maglevd.reconciler.syncAll()).isEqualTo(SyncResult.NONE);
+            // the read for GetVPPLBState: everything but the CLI facts
+            assertThat(maglevd.reconciler.readState().vips()).hasSize(4).allSatisfy(v -> {
+                assertThat(v.srcIpSticky()).isEmpty();
+                assertThat(v.lbIndex()).isEqualTo(-1);
+                assertThat(v.usedAses()).isNotEmpty().allSatisfy(a -> assertThat(a.flows()).isEmpty());
+                assertThat(v.newFlowsTableLength()).as("from lb_vip_details").isEqualTo(1024);
+            });
+            assertThat(logs.named("vpp-lbsync-error")).isEmpty();
+            // said once at WARN, however many reads met it
+            assertThat(logs.named("vpp-lb-cli-parse-error")).filteredOn(e -> e.level() == Level.WARN).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.get("error")).contains("punt");
+                        assertThat(e.get("vips_unparsed")).isEqualTo("4");
+                    });
+            // and a src-ip-sticky change is not guessed at: no recreate on missing information
+            fake.clearCalls();
+            long before = maglevd.syncCount("all");
+            maglevd.reload(ReconcilerTest.HEAD.formatted("1h", "true") + ReconcilerTest.ALL);
+            await().atMost(LONG).until(() -> maglevd.syncCount("all") > before);
+            assertThat(fake.callCount("lb_add_del_vip_v2")).isZero();
         }
     }
 

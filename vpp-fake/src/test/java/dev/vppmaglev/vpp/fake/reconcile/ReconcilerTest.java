@@ -277,6 +277,79 @@ class ReconcilerTest {
     }
 
     @Test
+    void aBrandNewAsAddedAtWeightZeroIsCleanSoADisableSendsNoFlush() {
+        // every backend up before VPP is connected: b1 is never active, its AS created at 0
+        maglevd = Maglevd.builder(fake.apiSocket(), YAML).connectAfterUp().start();
+        awaitWeights(allUp());
+        // b1 (the backup pool's standby) was created at weight 0 without flush: it never had a
+        // bucket, so it never had a flow. Disabling it asks for a flush that would evict nothing
+        // and rebuild the table for nothing.
+        fake.clearCalls();
+        maglevd.checker.disable("b1");
+        maglevd.awaitStates(BackendState.DISABLED, "b1");
+        assertThat(maglevd.reconciler.syncFrontend("web")).isEqualTo(SyncResult.NONE);
+        assertThat(setWeights(fake.callLog())).isEmpty();
+        assertThat(fake.mutatingCalls()).isZero();
+    }
+
+    @Test
+    void anAsVppStillHoldsAsRemovedKeepsItsFlowsWhenAddedBackSoADisableFlushesIt() {
+        start(YAML);
+        awaitWeights(allUp());
+        int web = Vpp.vips(fake).get(WEB).index();
+        // b1 leaves the pools (deleted with flush) and comes back before VPP collected it: VPP
+        // revives the removed entry, and with it whatever sticky flows it holds by then
+        String without = Maglevd.edit(YAML, "        - name: backup\n          backends: { b1: {} }\n", "");
+        maglevd.reload(without);
+        Map<String, Map<String, Integer>> noBackup = allUp();
+        noBackup.put(WEB, ases("10.0.0.9", 50, "10.0.0.10", 100));
+        awaitWeights(noBackup);
+        fake.setAsFlows(web, ip("10.0.1.1"), 3); // flows that still point at the removed AS
+        maglevd.reload(YAML);
+        awaitWeights(allUp());
+        assertThat(Vpp.vips(fake).get(WEB).ases()).filteredOn(a -> a.address().equals(ip("10.0.1.1")) && a.used())
+                .singleElement().satisfies(a -> assertThat(a.flows()).isEqualTo(3));
+
+        fake.clearCalls();
+        maglevd.checker.disable("b1");
+        maglevd.awaitStates(BackendState.DISABLED, "b1");
+        maglevd.reconciler.syncFrontend("web");
+        await().atMost(LONG).untilAsserted(() -> assertThat(setWeights(fake.callLog()))
+                .anySatisfy(w -> {
+                    assertThat(w.asAddress()).isEqualTo(ip("10.0.1.1"));
+                    assertThat(w.weight()).isZero();
+                    assertThat(w.isFlush()).isTrue();
+                }));
+        await().atMost(LONG).untilAsserted(() -> assertThat(Vpp.vips(fake).get(WEB).ases())
+                .filteredOn(a -> a.address().equals(ip("10.0.1.1")) && a.used()).singleElement()
+                .satisfies(a -> assertThat(a.flows()).isZero()));
+    }
+
+    @Test
+    void aVipWithAnotherNewFlowsTableLengthIsRecreatedWith1024() {
+        // created by hand (or by an older tool) with a 2048-bucket table: the Maglev table of two
+        // maglevds would differ; VPP cannot resize a live VIP, so it is recreated
+        fake.cli("lb vip 192.0.2.1/32 protocol tcp port 80 encap gre4 new_len 2048");
+        fake.cli("lb as 192.0.2.1/32 protocol tcp port 80 10.0.0.10");
+        assertThat(Vpp.vips(fake).get(WEB).newSize()).isEqualTo(2048);
+        try (LogCapture logs = new LogCapture(false)) {
+            maglevd = Maglevd.builder(fake.apiSocket(), YAML).connectAfterUp().start();
+            awaitWeights(allUp());
+            assertThat(Vpp.vips(fake).get(WEB).newSize()).isEqualTo(1024);
+            assertThat(logs.named("vpp-lbsync-vip-recreate")).singleElement().satisfies(e -> {
+                assertThat(e.get("vip")).isEqualTo(WEB);
+                assertThat(e.get("changed")).isEqualTo("new_flows_table_length");
+                assertThat(e.get("from")).isEqualTo("2048");
+                assertThat(e.get("to")).isEqualTo("1024");
+            });
+        }
+        // and only once: the recreated VIP is in sync
+        fake.clearCalls();
+        assertThat(maglevd.reconciler.syncAll()).isEqualTo(SyncResult.NONE);
+        assertThat(fake.mutatingCalls()).isZero();
+    }
+
+    @Test
     void reloadAddsAndRemovesFrontendsAndCountsIt() {
         start(YAML);
         awaitWeights(allUp());

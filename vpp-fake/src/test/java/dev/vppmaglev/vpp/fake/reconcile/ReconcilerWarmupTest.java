@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.vppmaglev.vpp.fake.reconcile.Maglevd.LONG;
@@ -155,6 +156,67 @@ class ReconcilerWarmupTest {
         at(Duration.ofSeconds(31));
         // the warmup driver (250 ms) stops without its own final full sync
         await().during(Duration.ofMillis(800)).atMost(LONG).until(() -> maglevd.syncCount("all") == full);
+    }
+
+    /**
+     * The warmup clock, failing while {@code armed} when read on the sync thread from a method
+     * named {@code inMethod} (found on the stack): a bug deep in a warmup step, made deterministic.
+     */
+    private InstantSource failingIn(String inMethod, AtomicBoolean armed) {
+        return () -> {
+            if (armed.get() && Thread.currentThread().getName().equals("vpp-lbsync")
+                    && StackWalker.getInstance().walk(f -> f.anyMatch(x -> x.getMethodName().equals(inMethod)))
+                    && armed.getAndSet(false)) {
+                throw new IllegalStateException("clock broke in " + inMethod);
+            }
+            return now.get();
+        };
+    }
+
+    @Test
+    void anExceptionInTheWarmupDriverDoesNotEndItAndTheWarmupStillFinishes() {
+        AtomicBoolean armed = new AtomicBoolean();
+        try (LogCapture logs = new LogCapture(false)) {
+            maglevd = Maglevd.builder(fake.apiSocket(), YAML).clock(failingIn("warmupTick", armed), start)
+                    .connectAfterUp().start();
+            maglevd.awaitConnected();
+            armed.set(true); // the next tick throws
+            await().atMost(LONG).until(() -> !armed.get());
+            await().atMost(LONG).until(() -> logs.named("vpp-lbsync-error").stream()
+                    .anyMatch(e -> "warmup".equals(e.get("op"))));
+            assertThat(logs.named("vpp-lbsync-error")).filteredOn(e -> "warmup".equals(e.get("op"))).singleElement()
+                    .satisfies(e -> assertThat(e.get("error")).contains("clock broke"));
+
+            // the driver lives on: it releases at the minimum and ends the warmup at the maximum
+            at(Duration.ofSeconds(5));
+            await().atMost(LONG).untilAsserted(() -> assertThat(weights(fake)).isEqualTo(allUp()));
+            at(Duration.ofSeconds(30));
+            await().atMost(LONG).until(() -> maglevd.reconciler.warmupDone());
+            assertThat(logs.named("vpp-lbsync-warmup-done")).hasSize(1);
+        }
+    }
+
+    @Test
+    void theWarmupFinishesEvenWhenItsFinalFullSyncThrows() {
+        AtomicBoolean armed = new AtomicBoolean();
+        try (LogCapture logs = new LogCapture(false)) {
+            maglevd = Maglevd.builder(fake.apiSocket(), YAML).clock(failingIn("runAll", armed), start)
+                    .connectAfterUp().start();
+            maglevd.awaitConnected();
+            at(Duration.ofSeconds(5));
+            await().atMost(LONG).untilAsserted(() -> assertThat(weights(fake)).isEqualTo(allUp()));
+            armed.set(true); // the final full sync of the warmup throws
+            at(Duration.ofSeconds(30));
+            await().atMost(LONG).until(() -> maglevd.reconciler.warmupDone()); // readiness is not stuck
+            assertThat(armed).isFalse();
+            assertThat(logs.named("vpp-lbsync-error")).filteredOn(e -> "warmup".equals(e.get("op"))).singleElement()
+                    .satisfies(e -> assertThat(e.get("error")).contains("clock broke in runAll"));
+            assertThat(logs.named("vpp-lbsync-warmup-done")).singleElement()
+                    .satisfies(e -> assertThat(e.get("vpp_connected")).isEqualTo("true"));
+            // normal operation from here: a health change is synced
+            maglevd.healthy("10.0.0.2", false);
+            await().atMost(LONG).untilAsserted(() -> assertThat(weights(fake).get(KEEP)).containsEntry("10.0.0.2", 0));
+        }
     }
 
     @Test
