@@ -83,7 +83,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <h2>Threads</h2>
  * Two virtual threads per connection (reader, writer) and one timer thread. Futures complete on
  * the reader thread: callbacks must not block (use the {@code *Async} variants for slow work);
- * issuing further requests from a callback is fine, it only queues them.
+ * issuing further requests from a callback is fine, it only queues them. None of the three dies
+ * quietly: anything a thread does not expect ends the session ({@code vpp-api-reader-failed},
+ * {@code vpp-api-writer-failed}, {@code vpp-api-timer-failed}, ERROR) so that every request
+ * learns it and {@code VppConnection} reconnects. An {@link ApiObserver} that throws is logged
+ * once ({@code vpp-api-observer-failed}) and otherwise ignored.
  */
 public final class VppApiClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VppApiClient.class);
@@ -113,11 +117,13 @@ public final class VppApiClient implements AutoCloseable {
     private final long timeoutNanos;
     private final Thread reader;
     private final Thread writer;
+    /** The request whose reply the reader is handling (reader thread only). */
+    private Pending inHand;
 
     private VppApiClient(VppApiClientConfig config, ApiObserver observer, SocketChannel channel, FrameReader frames,
                          SockclntCreateReply hello, ScheduledExecutorService timer) {
         this.config = config;
-        this.observer = observer;
+        this.observer = observer; // already guarded by connect()
         this.channel = channel;
         this.frames = frames;
         this.timer = timer;
@@ -134,7 +140,7 @@ public final class VppApiClient implements AutoCloseable {
         this.window = new Semaphore(config.window());
         this.timeoutNanos = config.requestTimeout().toNanos();
         long tick = Math.max(5, config.requestTimeout().toMillis() / 10);
-        timer.scheduleWithFixedDelay(this::expireTimedOut, tick, tick, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
         this.reader = Thread.ofVirtual().name("vpp-api-reader").unstarted(this::readLoop);
         this.writer = Thread.ofVirtual().name("vpp-api-writer").unstarted(this::writeLoop);
         reader.start();
@@ -155,7 +161,8 @@ public final class VppApiClient implements AutoCloseable {
      *         not answer the handshake within {@code connectTimeout}
      * @throws VppProtocolException   when the answer is not a valid {@code sockclnt_create_reply}
      */
-    public static VppApiClient connect(VppApiClientConfig config, ApiObserver observer) {
+    public static VppApiClient connect(VppApiClientConfig config, ApiObserver unguarded) {
+        ApiObserver observer = new GuardedObserver(unguarded);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vpp-api-timer");
             t.setDaemon(true);
@@ -430,6 +437,10 @@ public final class VppApiClient implements AutoCloseable {
                 log.atWarn().setMessage("vpp-api-write-failed").addKeyValue("error", e.toString()).log();
             }
             shutdown(new VppConnectionException("write to VPP API socket failed: " + e, e));
+        } catch (Throwable t) {
+            // anything else is our bug (or an Error); a writer that died quietly would leave the
+            // client open with every later request queued forever
+            shutdown(internalFailure("vpp-api-writer", t));
         } finally {
             // Requests this thread had taken off the queue but not handed to the reader (e.g. it
             // was waiting for a window slot when the connection dropped) are nobody else's: fail
@@ -512,8 +523,15 @@ public final class VppApiClient implements AutoCloseable {
             log.atWarn().setMessage("vpp-api-protocol-error").addKeyValue("error", e.getMessage()).log();
             cause = e;
         } catch (RuntimeException e) {
-            log.atError().setMessage("vpp-api-reader-failed").addKeyValue("error", e.toString()).setCause(e).log();
-            cause = new VppProtocolException("unexpected failure reading from VPP: " + e, e);
+            // most likely bytes our decoder could not take: treat the stream as untrustworthy
+            logInternalFailure("vpp-api-reader", e);
+            cause = new VppProtocolException("internal failure on vpp-api-reader: " + e, e);
+        } catch (Throwable t) {
+            cause = internalFailure("vpp-api-reader", t);
+        }
+        Pending p = inHand;
+        if (p != null) {
+            p.fail(cause); // no longer in pending: shutdown would not find it
         }
         shutdown(cause);
     }
@@ -561,13 +579,37 @@ public final class VppApiClient implements AutoCloseable {
                     .addKeyValue("context", ctx).log();
             return;
         }
+        inHand = p;
         p.accept(this, ctx, type, body);
+        inHand = null;
     }
 
     private void finish(int ctx, Pending p) {
         if (pending.remove(ctx, p) && p.holdsSlot) {
             window.release();
         }
+    }
+
+    /** The timer's task: a task that throws is never run again, so nothing may escape it. */
+    private void tick() {
+        try {
+            expireTimedOut();
+        } catch (Throwable t) {
+            shutdown(internalFailure("vpp-api-timer", t));
+        }
+    }
+
+    /**
+     * Logs {@code <thread>-failed} (ERROR, with the stack trace: this is a bug, not bad input) and
+     * says why the session ends.
+     */
+    private static VppConnectionException internalFailure(String thread, Throwable t) {
+        logInternalFailure(thread, t);
+        return new VppConnectionException("internal failure on " + thread + ": " + t, t);
+    }
+
+    private static void logInternalFailure(String thread, Throwable t) {
+        log.atError().setMessage(thread + "-failed").addKeyValue("error", t.toString()).setCause(t).log();
     }
 
     private void expireTimedOut() {
@@ -587,10 +629,10 @@ public final class VppApiClient implements AutoCloseable {
                 if (p.holdsSlot) {
                     window.release();
                 }
+                p.fail(new VppTimeoutException(p.name, config.requestTimeout())); // first: whatever follows may throw
                 observer.onMessage(p.name, Direction.RECV, false);
                 log.atWarn().setMessage("vpp-api-timeout").addKeyValue("api_msg", p.name).addKeyValue("context", e.getKey())
                         .addKeyValue("timeout_ms", config.requestTimeout().toMillis()).log();
-                p.fail(new VppTimeoutException(p.name, config.requestTimeout()));
             }
         }
     }
@@ -606,6 +648,34 @@ public final class VppApiClient implements AutoCloseable {
     }
 
     // ---- bookkeeping --------------------------------------------------------------------------
+
+    /**
+     * The caller's observer behind a guard: an observer that throws (a metrics registry refusing a
+     * label, say) loses that count, not the session. The first failure is logged
+     * ({@code vpp-api-observer-failed}, ERROR), later ones are not. An {@link Error} is not caught:
+     * it ends the session through the thread it hit.
+     */
+    private static final class GuardedObserver implements ApiObserver {
+        private final ApiObserver observer;
+        private final AtomicBoolean failed = new AtomicBoolean();
+
+        GuardedObserver(ApiObserver observer) {
+            this.observer = java.util.Objects.requireNonNull(observer, "observer");
+        }
+
+        @Override
+        public void onMessage(String msg, Direction dir, boolean success) {
+            try {
+                observer.onMessage(msg, dir, success);
+            } catch (RuntimeException e) {
+                if (failed.compareAndSet(false, true)) {
+                    log.atError().setMessage("vpp-api-observer-failed").addKeyValue("api_msg", msg)
+                            .addKeyValue("error", e.toString())
+                            .addKeyValue("note", "logged once per connection; the client goes on").log();
+                }
+            }
+        }
+    }
 
     private record Outgoing(int context, Pending pending, boolean usesSlot, boolean multi, ByteBuffer... frames) {}
 
