@@ -400,13 +400,19 @@ public final class VppApiClient implements AutoCloseable {
                 if (first.usesSlot) {
                     window.acquire();
                 }
-                // whatever else is queued and fits the window goes out in the same write
-                Outgoing next;
-                while (batch.size() < MAX_BATCH && (next = outbound.peek()) != null) {
-                    if (next.usesSlot && !window.tryAcquire()) {
+                // whatever else is queued and fits the window goes out in the same write. Take a
+                // slot, then poll: never peek() then poll(), a shutdown drains this queue from
+                // another thread and poll() could then return null
+                while (batch.size() < MAX_BATCH && window.tryAcquire()) {
+                    Outgoing next = outbound.poll();
+                    if (next == null) {
+                        window.release();
                         break;
                     }
-                    batch.add(outbound.poll());
+                    if (!next.usesSlot) {
+                        window.release();
+                    }
+                    batch.add(next);
                 }
                 for (Outgoing o : batch) {
                     if (register(o)) {

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -154,5 +155,62 @@ class ClientThreadsTest {
         assertThat(failure(ping)).isNotNull();
         assertThat(events.named("vpp-api-timer-failed")).singleElement()
                 .satisfies(e -> assertThat(e.level()).isEqualTo(Level.ERROR));
+    }
+
+    /**
+     * The writer used to {@code peek()} the queue and then {@code poll()} it while a shutdown
+     * drained the same queue from another thread: {@code poll()} could return {@code null}, and
+     * the writer died with a NullPointerException. Rounds of a connection dropped (and, at the
+     * same time, closed) under producers that keep queueing: every request completes, nothing
+     * escapes as an uncaught exception, no thread of the client reports an internal failure.
+     */
+    @Test
+    void aConnectionDroppedUnderAFullQueueFailsEveryRequestAndNoThreadDies() throws Exception {
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(new AssertionError(t.getName(), e)));
+        try {
+            int rounds = 60;
+            int answered = 0;
+            int failed = 0;
+            for (int round = 0; round < rounds; round++) {
+                // a window as large as the queue: the writer is always taking from it
+                VppApiClient c = client(config().withWindow(100_000), ApiObserver.NONE);
+                List<CompletableFuture<ControlPingReply>> calls = new CopyOnWriteArrayList<>();
+                Runnable produce = () -> {
+                    for (int i = 0; i < 3_000 && c.isOpen(); i++) {
+                        calls.add(c.call(Api.CONTROL_PING, Empty.INSTANCE));
+                    }
+                };
+                Thread p1 = Thread.ofPlatform().start(produce);
+                Thread p2 = Thread.ofPlatform().start(produce);
+                await().atMost(LONG).until(() -> calls.size() > 500);
+                if (round % 2 == 0) {
+                    fake.dropConnections();
+                } else {
+                    c.close();
+                }
+                p1.join();
+                p2.join();
+                for (CompletableFuture<ControlPingReply> f : calls) {
+                    try {
+                        f.get(LONG.toSeconds(), TimeUnit.SECONDS);
+                        answered++;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        assertThat(VppException.unwrap(e)).as("round " + round).isInstanceOf(VppConnectionException.class);
+                        failed++;
+                    }
+                }
+                clients.remove(c);
+            }
+            assertThat(uncaught).as("uncaught exceptions on the client's threads").isEmpty();
+            assertThat(events.named("vpp-api-writer-failed")).isEmpty();
+            assertThat(events.named("vpp-api-reader-failed")).isEmpty();
+            assertThat(failed).as("the drops caught requests still queued").isPositive();
+            System.out.printf("drop rounds: %d, answered: %d, failed with the connection: %d%n", rounds, answered,
+                    failed);
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
     }
 }
