@@ -23,22 +23,26 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One connection to VPP's binary API over {@code api.sock} (SOCK_STREAM), shared by every user:
@@ -60,10 +64,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>Every request carries our {@code client_index} and a unique non-zero context; a dump is
  *       followed by a {@code control_ping} with the same context and completes at its reply.</li>
  *   <li>At most {@code window} requests are in flight; later ones queue and are sent in call
- *       order as replies arrive, so bulk programming pipelines (a dump counts as one).</li>
- *   <li>A request without reply after {@code requestTimeout} fails with
+ *       order as replies arrive, so bulk programming pipelines (a dump counts as one).
+ *       {@code sockclnt_delete} and keepalive replies take no slot and go out ahead of the
+ *       queue.</li>
+ *   <li>A written request without reply after {@code requestTimeout} fails with
  *       {@link VppTimeoutException}; a reply that arrives later, like any reply with an unknown
  *       context, is logged ({@code vpp-api-unexpected-reply}) and dropped.</li>
+ *   <li>A request still waiting for a window slot {@code queueTimeout} after the call fails with
+ *       {@link VppTimeoutException} whose {@link VppTimeoutException#sent()} is false: VPP never
+ *       saw it ({@code vpp-api-queue-timeout}).</li>
  *   <li>A reply with {@code retval != 0} fails with {@link VppApiException}.</li>
  *   <li>An unsolicited {@code memclnt_keepalive} is answered with {@code memclnt_keepalive_reply}.</li>
  *   <li>EOF, an I/O error or a frame above {@code maxFrameBytes} ends the connection: everything
@@ -108,13 +117,17 @@ public final class VppApiClient implements AutoCloseable {
     private final int clientIndex;
     private final MessageType<?>[] byId;
     private final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
-    private final LinkedBlockingQueue<Outgoing> outbound = new LinkedBlockingQueue<>();
+    /** Requests waiting for a window slot, in call order (FIFO, so oldest first). */
+    private final ConcurrentLinkedQueue<Outgoing> outbound = new ConcurrentLinkedQueue<>();
+    /** Messages that take no window slot and go out before {@link #outbound}. */
+    private final ConcurrentLinkedQueue<Outgoing> priority = new ConcurrentLinkedQueue<>();
     private final Semaphore window;
     private final AtomicInteger contexts = new AtomicInteger(1);
     private final ScheduledExecutorService timer;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final CompletableFuture<VppException> closed = new CompletableFuture<>();
     private final long timeoutNanos;
+    private final long queueTimeoutNanos;
     private final Thread reader;
     private final Thread writer;
     /** The request whose reply the reader is handling (reader thread only). */
@@ -139,7 +152,8 @@ public final class VppApiClient implements AutoCloseable {
         }
         this.window = new Semaphore(config.window());
         this.timeoutNanos = config.requestTimeout().toNanos();
-        long tick = Math.max(5, config.requestTimeout().toMillis() / 10);
+        this.queueTimeoutNanos = config.queueTimeout().toNanos();
+        long tick = Math.max(5, Math.min(config.requestTimeout().toMillis(), config.queueTimeout().toMillis()) / 10);
         timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
         this.reader = Thread.ofVirtual().name("vpp-api-reader").unstarted(this::readLoop);
         this.writer = Thread.ofVirtual().name("vpp-api-writer").unstarted(this::writeLoop);
@@ -273,7 +287,7 @@ public final class VppApiClient implements AutoCloseable {
         }
         int ctx = nextContext();
         ByteBuffer frame = call.request().encodeFrame(table.id(call.request()).getAsInt(), clientIndex, ctx, request);
-        enqueue(new Outgoing(ctx, new CallPending<>(call.request().name(), call.reply(), f), true, false, frame));
+        enqueue(new Outgoing(ctx, new CallPending<>(call.request().name(), call.reply(), f), false, frame));
         return f;
     }
 
@@ -298,7 +312,7 @@ public final class VppApiClient implements AutoCloseable {
         ByteBuffer req = dump.request().encodeFrame(table.id(dump.request()).getAsInt(), clientIndex, ctx, request);
         ByteBuffer ping = Messages.CONTROL_PING.encodeFrame(table.id(Messages.CONTROL_PING).getAsInt(), clientIndex,
                 ctx, Empty.INSTANCE);
-        enqueue(new Outgoing(ctx, new DumpPending<>(dump.request().name(), dump.details(), f), true, true, req, ping));
+        enqueue(new Outgoing(ctx, new DumpPending<>(dump.request().name(), dump.details(), f), true, req, ping));
         return f;
     }
 
@@ -329,10 +343,31 @@ public final class VppApiClient implements AutoCloseable {
         }
     }
 
+    /** Queues a request that needs a window slot; the writer is woken when a slot is free. */
     private void enqueue(Outgoing o) {
         outbound.add(o);
         if (!open.get()) {
             failQueued(closedCause());
+        } else if (window.availablePermits() > 0) {
+            LockSupport.unpark(writer); // else the next finish() wakes it (it releases, then looks at the queue)
+        }
+    }
+
+    /** Queues a message that takes no window slot and goes out before anything in the queue. */
+    private void enqueuePriority(Outgoing o) {
+        priority.add(o);
+        if (!open.get()) {
+            failQueued(closedCause());
+        } else {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /** Gives a window slot back and wakes the writer if a request waits for one. */
+    private void releaseSlot() {
+        window.release();
+        if (!outbound.isEmpty()) {
+            LockSupport.unpark(writer);
         }
     }
 
@@ -351,8 +386,8 @@ public final class VppApiClient implements AutoCloseable {
             int ctx = nextContext();
             ByteBuffer frame = Messages.SOCKCLNT_DELETE.encodeFrame(table.id(Messages.SOCKCLNT_DELETE).getAsInt(),
                     clientIndex, ctx, new SockclntDelete(clientIndex));
-            enqueue(new Outgoing(ctx, new CallPending<>(Messages.SOCKCLNT_DELETE.name(),
-                    Messages.SOCKCLNT_DELETE_REPLY, f), false, false, frame));
+            enqueuePriority(new Outgoing(ctx, new CallPending<>(Messages.SOCKCLNT_DELETE.name(),
+                    Messages.SOCKCLNT_DELETE_REPLY, f), false, frame));
             try {
                 CompletableFuture.anyOf(f, closed).get(DELETE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
@@ -366,9 +401,9 @@ public final class VppApiClient implements AutoCloseable {
         if (!open.compareAndSet(true, false)) {
             return;
         }
-        closeQuietly(channel);
+        closeQuietly(channel); // a writer blocked in write() gets AsynchronousCloseException
         timer.shutdownNow();
-        writer.interrupt();
+        LockSupport.unpark(writer);
         for (Map.Entry<Integer, Pending> e : pending.entrySet()) {
             if (pending.remove(e.getKey(), e.getValue())) {
                 e.getValue().fail(cause);
@@ -379,45 +414,39 @@ public final class VppApiClient implements AutoCloseable {
     }
 
     private void failQueued(VppException cause) {
-        Outgoing o;
-        while ((o = outbound.poll()) != null) {
-            if (o.pending != null) {
-                o.pending.fail(cause);
+        for (ConcurrentLinkedQueue<Outgoing> q : List.of(priority, outbound)) {
+            Outgoing o;
+            while ((o = q.poll()) != null) {
+                if (o.pending != null) {
+                    o.pending.fail(cause);
+                }
             }
         }
     }
 
     // ---- writer -----------------------------------------------------------------------------
 
+    /**
+     * Takes what can go out now, writes it with one gathering write, repeats; parks when there is
+     * nothing to send or no window slot. It never holds a request while it waits: a request is
+     * taken off the queue only together with its slot, so until then it stays where the timer can
+     * expire it ({@code queueTimeout}) and a shutdown can fail it.
+     */
     private void writeLoop() {
         List<Outgoing> batch = new ArrayList<>(MAX_BATCH);
         List<Outgoing> written = new ArrayList<>(MAX_BATCH);
         List<ByteBuffer> buffers = new ArrayList<>(MAX_BATCH * 2);
         try {
             while (open.get()) {
-                Outgoing first = outbound.take();
-                batch.add(first); // before waiting for a slot: a shutdown meanwhile must fail it
-                if (first.usesSlot) {
-                    window.acquire();
-                }
-                // whatever else is queued and fits the window goes out in the same write. Take a
-                // slot, then poll: never peek() then poll(), a shutdown drains this queue from
-                // another thread and poll() could then return null
-                while (batch.size() < MAX_BATCH && window.tryAcquire()) {
-                    Outgoing next = outbound.poll();
-                    if (next == null) {
-                        window.release();
-                        break;
-                    }
-                    if (!next.usesSlot) {
-                        window.release();
-                    }
-                    batch.add(next);
+                takeBatch(batch);
+                if (batch.isEmpty()) {
+                    LockSupport.park(this); // enqueue, releaseSlot and shutdown unpark
+                    continue;
                 }
                 for (Outgoing o : batch) {
                     if (register(o)) {
                         written.add(o);
-                        buffers.addAll(List.of(o.frames));
+                        Collections.addAll(buffers, o.frames);
                         logSend(o); // before the write: the reply may be logged by the reader right after it
                     }
                 }
@@ -436,8 +465,6 @@ public final class VppApiClient implements AutoCloseable {
                 written.clear();
                 buffers.clear();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (IOException e) {
             if (open.get()) {
                 log.atWarn().setMessage("vpp-api-write-failed").addKeyValue("error", e.toString()).log();
@@ -448,8 +475,7 @@ public final class VppApiClient implements AutoCloseable {
             // client open with every later request queued forever
             shutdown(internalFailure("vpp-api-writer", t));
         } finally {
-            // Requests this thread had taken off the queue but not handed to the reader (e.g. it
-            // was waiting for a window slot when the connection dropped) are nobody else's: fail
+            // Requests this thread had taken off the queue but not written are nobody else's: fail
             // them, or their callers would wait forever.
             VppException cause = closedCause();
             for (Outgoing o : batch) {
@@ -460,14 +486,40 @@ public final class VppApiClient implements AutoCloseable {
         }
     }
 
-    /** Makes {@code o}'s reply expected; false when it is no longer to be sent. */
+    /**
+     * Fills {@code batch} (up to {@link #MAX_BATCH}): every priority message, then queued requests
+     * while window slots are free. A request is taken with its slot and claimed from the timer
+     * (one that expired in the queue meanwhile is dropped and its slot given back).
+     */
+    private void takeBatch(List<Outgoing> batch) {
+        Outgoing o;
+        while (batch.size() < MAX_BATCH && (o = priority.poll()) != null) {
+            batch.add(o);
+        }
+        while (batch.size() < MAX_BATCH && window.tryAcquire()) {
+            o = outbound.poll(); // poll, never peek() then poll(): a shutdown drains this queue too
+            if (o == null) {
+                window.release();
+                break;
+            }
+            if (!o.pending.claim()) {
+                window.release(); // the timer failed it while it waited
+                continue;
+            }
+            o.pending.holdsSlot = true;
+            batch.add(o);
+        }
+    }
+
+    /** Makes {@code o}'s reply expected; false when it is no longer to be sent (its slot is given back). */
     private boolean register(Outgoing o) {
         Pending p = o.pending;
         if (p == null) {
             return true;
         }
         if (p.isDone() || !open.get()) {
-            if (o.usesSlot) {
+            if (p.holdsSlot) {
+                p.holdsSlot = false;
                 window.release();
             }
             if (!open.get()) {
@@ -476,7 +528,6 @@ public final class VppApiClient implements AutoCloseable {
             return false;
         }
         p.sentNanos = System.nanoTime();
-        p.holdsSlot = o.usesSlot;
         pending.put(o.context, p);
         if (!open.get() && pending.remove(o.context, p)) {
             p.fail(closedCause()); // shutdown ran between the check and the put
@@ -574,7 +625,7 @@ public final class VppApiClient implements AutoCloseable {
             observer.onMessage(type.name(), Direction.RECV, true);
             ByteBuffer reply = Messages.MEMCLNT_KEEPALIVE_REPLY.encodeFrame(
                     table.id(Messages.MEMCLNT_KEEPALIVE_REPLY).orElse(0), clientIndex, ctx, Retval.OK);
-            outbound.add(new Outgoing(ctx, null, false, false, reply));
+            enqueuePriority(new Outgoing(ctx, null, false, reply));
             observer.onMessage(Messages.MEMCLNT_KEEPALIVE_REPLY.name(), Direction.SEND, true);
             return;
         }
@@ -592,7 +643,7 @@ public final class VppApiClient implements AutoCloseable {
 
     private void finish(int ctx, Pending p) {
         if (pending.remove(ctx, p) && p.holdsSlot) {
-            window.release();
+            releaseSlot();
         }
     }
 
@@ -600,6 +651,7 @@ public final class VppApiClient implements AutoCloseable {
     private void tick() {
         try {
             expireTimedOut();
+            expireQueued(System.nanoTime());
         } catch (Throwable t) {
             shutdown(internalFailure("vpp-api-timer", t));
         }
@@ -633,12 +685,37 @@ public final class VppApiClient implements AutoCloseable {
             Pending p = e.getValue();
             if (now - p.sentNanos > timeoutNanos && pending.remove(e.getKey(), p)) {
                 if (p.holdsSlot) {
-                    window.release();
+                    releaseSlot();
                 }
                 p.fail(new VppTimeoutException(p.name, config.requestTimeout())); // first: whatever follows may throw
                 observer.onMessage(p.name, Direction.RECV, false);
                 log.atWarn().setMessage("vpp-api-timeout").addKeyValue("api_msg", p.name).addKeyValue("context", e.getKey())
                         .addKeyValue("timeout_ms", config.requestTimeout().toMillis()).log();
+            }
+        }
+    }
+
+    /**
+     * Fails requests that have waited for a window slot longer than {@code queueTimeout}
+     * ({@link VppTimeoutException#notSent}). The queue is in call order, so the scan stops at the
+     * first request still within its deadline.
+     */
+    private void expireQueued(long now) {
+        for (Iterator<Outgoing> it = outbound.iterator(); it.hasNext(); ) {
+            Outgoing o = it.next();
+            Pending p = o.pending;
+            if (now - p.queuedNanos <= queueTimeoutNanos) {
+                return;
+            }
+            if (p.claim()) { // else the writer has just taken it
+                it.remove();
+                if (!p.isDone()) {
+                    p.fail(VppTimeoutException.notSent(p.name, config.queueTimeout()));
+                    observer.onMessage(p.name, Direction.SEND, false);
+                    log.atWarn().setMessage("vpp-api-queue-timeout").addKeyValue("api_msg", p.name)
+                            .addKeyValue("context", o.context)
+                            .addKeyValue("queue_timeout_ms", config.queueTimeout().toMillis()).log();
+                }
             }
         }
     }
@@ -683,18 +760,41 @@ public final class VppApiClient implements AutoCloseable {
         }
     }
 
-    private record Outgoing(int context, Pending pending, boolean usesSlot, boolean multi, ByteBuffer... frames) {}
+    /**
+     * A message to write: one frame, or a dump's request and its {@code control_ping} ({@code multi}).
+     * {@code pending} is null for a message that expects no reply (a keepalive reply).
+     */
+    private record Outgoing(int context, Pending pending, boolean multi, ByteBuffer... frames) {}
 
     /** A request whose answer is awaited: the caller's future and the bookkeeping around it. */
     private abstract static sealed class Pending permits CallPending, DumpPending {
+        private static final VarHandle CLAIMED;
+
+        static {
+            try {
+                CLAIMED = MethodHandles.lookup().findVarHandle(Pending.class, "claimed", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final String name;
         final CompletableFuture<?> future;
+        /** When it was queued (created), System.nanoTime(). */
+        final long queuedNanos = System.nanoTime();
         volatile long sentNanos;
         volatile boolean holdsSlot;
+        /** Taken off the queue by the writer (to send) or by the timer (to expire): exactly one wins. */
+        @SuppressWarnings("unused") // via CLAIMED
+        private volatile boolean claimed;
 
         Pending(String name, CompletableFuture<?> future) {
             this.name = name;
             this.future = future;
+        }
+
+        final boolean claim() {
+            return CLAIMED.compareAndSet(this, false, true);
         }
 
         final boolean isDone() {
