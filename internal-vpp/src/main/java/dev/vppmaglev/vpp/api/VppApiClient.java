@@ -2,6 +2,7 @@ package dev.vppmaglev.vpp.api;
 
 import dev.vppmaglev.vpp.api.msg.Api;
 import dev.vppmaglev.vpp.api.msg.ApiReply;
+import dev.vppmaglev.vpp.api.msg.ControlPingReply;
 import dev.vppmaglev.vpp.api.msg.Empty;
 import dev.vppmaglev.vpp.api.msg.MessageTableEntry;
 import dev.vppmaglev.vpp.api.msg.Messages;
@@ -65,8 +66,8 @@ import java.util.concurrent.locks.LockSupport;
  *       followed by a {@code control_ping} with the same context and completes at its reply.</li>
  *   <li>At most {@code window} requests are in flight; later ones queue and are sent in call
  *       order as replies arrive, so bulk programming pipelines (a dump counts as one).
- *       {@code sockclnt_delete} and keepalive replies take no slot and go out ahead of the
- *       queue.</li>
+ *       The liveness ping ({@link #livenessPing()}), {@code sockclnt_delete} and keepalive
+ *       replies take no slot and go out ahead of the queue.</li>
  *   <li>A written request without reply after {@code requestTimeout} fails with
  *       {@link VppTimeoutException}; a reply that arrives later, like any reply with an unknown
  *       context, is logged ({@code vpp-api-unexpected-reply}) and dropped.</li>
@@ -313,6 +314,30 @@ public final class VppApiClient implements AutoCloseable {
         ByteBuffer ping = Messages.CONTROL_PING.encodeFrame(table.id(Messages.CONTROL_PING).getAsInt(), clientIndex,
                 ctx, Empty.INSTANCE);
         enqueue(new Outgoing(ctx, new DumpPending<>(dump.request().name(), dump.details(), f), true, req, ping));
+        return f;
+    }
+
+    /**
+     * The liveness probe: a {@code control_ping} that goes out ahead of every queued request and
+     * takes no window slot, so a full queue (a full sync queues ~33k requests) cannot delay it.
+     * VPP answers one client in order, so its reply still comes after those of the requests
+     * already written — at most {@code window} of them. Like any written request it fails with
+     * {@link VppTimeoutException} when unanswered after {@code requestTimeout}.
+     *
+     * @return a future completing with the reply ({@code vpe_pid}), or exceptionally as {@link #call}
+     */
+    public CompletableFuture<ControlPingReply> livenessPing() {
+        CompletableFuture<ControlPingReply> f = new CompletableFuture<>();
+        VppException unsupported = unsupported(Api.CONTROL_PING.request(), Api.CONTROL_PING.reply());
+        if (unsupported != null) {
+            f.completeExceptionally(unsupported);
+            return f;
+        }
+        int ctx = nextContext();
+        ByteBuffer frame = Messages.CONTROL_PING.encodeFrame(table.id(Messages.CONTROL_PING).getAsInt(), clientIndex,
+                ctx, Empty.INSTANCE);
+        enqueuePriority(new Outgoing(ctx, new CallPending<>(Messages.CONTROL_PING.name(), Api.CONTROL_PING.reply(), f),
+                false, frame));
         return f;
     }
 

@@ -121,4 +121,29 @@ class HungVppClientTest {
         assertThat(c.isOpen()).isTrue();
         assertThat(get(c.call(Api.LB_CONF_GET, Empty.INSTANCE)).stickyBucketsPerCore()).isPositive();
     }
+
+    @Test
+    void theLivenessPingOvertakesEverythingQueuedAndWaitsOnlyForWhatVppAlreadyHas() throws Exception {
+        // Before: the ping queued behind the whole backlog (a full sync is ~33k requests).
+        VppApiClient c = client(config().withWindow(4));
+        gate.hold();
+        List<CompletableFuture<LbConfGetReply>> bulk = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            bulk.add(c.call(Api.LB_CONF_GET, Empty.INSTANCE));
+        }
+        await().atMost(LONG).until(() -> fake.callCount("lb_conf_get") == 4);
+        CompletableFuture<ControlPingReply> ping = c.livenessPing();
+        AtomicInteger bulkDoneAtPing = new AtomicInteger(-1);
+        ping.thenRun(() -> bulkDoneAtPing.set((int) bulk.stream().filter(CompletableFuture::isDone).count()));
+        await().atMost(LONG).until(() -> fake.callCount("control_ping") == 1);
+        assertThat(fake.callCount("lb_conf_get")).as("the queue stays behind the ping").isEqualTo(4);
+        assertThat(c.inFlight()).as("the ping takes no window slot").isEqualTo(4);
+        gate.release();
+        assertThat(get(ping).vpePid()).isEqualTo(4242);
+        // VPP answers in order: exactly the 4 requests it had before the ping were answered first
+        assertThat(bulkDoneAtPing.get()).isEqualTo(4);
+        for (CompletableFuture<LbConfGetReply> f : bulk) {
+            get(f);
+        }
+    }
 }
