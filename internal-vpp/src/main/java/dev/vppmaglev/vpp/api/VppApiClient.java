@@ -71,6 +71,11 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>A written request without reply after {@code requestTimeout} fails with
  *       {@link VppTimeoutException}; a reply that arrives later, like any reply with an unknown
  *       context, is logged ({@code vpp-api-unexpected-reply}) and dropped.</li>
+ *   <li>When {@link #DEAD_AFTER_TIMEOUTS} written requests time out in a row without a single
+ *       frame from VPP since they were written, the session ends
+ *       ({@code vpp-api-session-dead}, {@link VppConnectionException}): VPP answers in order, so
+ *       nothing behind them would be answered either. A VPP that is slow but still sends
+ *       something (late replies, a long dump's details) keeps its session.</li>
  *   <li>A request still waiting for a window slot {@code queueTimeout} after the call fails with
  *       {@link VppTimeoutException} whose {@link VppTimeoutException#sent()} is false: VPP never
  *       saw it ({@code vpp-api-queue-timeout}).</li>
@@ -109,6 +114,13 @@ public final class VppApiClient implements AutoCloseable {
     private static final Duration DELETE_WAIT = Duration.ofMillis(100);
     /** Most queued messages written with one gathering write. */
     private static final int MAX_BATCH = 64;
+    /**
+     * Written requests that time out in a row, each while VPP has sent nothing at all since it was
+     * written, after which the session is considered dead and ended. VPP answers one client
+     * strictly in order (vpp-wire.md §1.7), so once the oldest requests go unanswered, the later
+     * ones will too: waiting for more timeouts or missed pings only delays the reconnect.
+     */
+    public static final int DEAD_AFTER_TIMEOUTS = 3;
 
     private final VppApiClientConfig config;
     private final ApiObserver observer;
@@ -133,6 +145,12 @@ public final class VppApiClient implements AutoCloseable {
     private final Thread writer;
     /** The request whose reply the reader is handling (reader thread only). */
     private Pending inHand;
+    /** When the reader last got a frame from VPP, System.nanoTime(). */
+    private volatile long lastReceiveNanos = System.nanoTime();
+    /** Timeouts in a row with VPP silent since the request was written (timer thread only). */
+    private int strikes;
+    /** {@link #lastReceiveNanos} when {@link #strikes} was last reset (timer thread only). */
+    private long strikesSince;
 
     private VppApiClient(VppApiClientConfig config, ApiObserver observer, SocketChannel channel, FrameReader frames,
                          SockclntCreateReply hello, ScheduledExecutorService timer) {
@@ -593,7 +611,9 @@ public final class VppApiClient implements AutoCloseable {
         VppException cause;
         try {
             while (true) {
-                dispatch(frames.next());
+                ByteBuffer body = frames.next();
+                lastReceiveNanos = System.nanoTime();
+                dispatch(body);
             }
         } catch (EOFException e) {
             cause = new VppConnectionException("VPP closed the API socket (" + e.getMessage() + ")", e);
@@ -676,7 +696,9 @@ public final class VppApiClient implements AutoCloseable {
     private void tick() {
         try {
             expireTimedOut();
-            expireQueued(System.nanoTime());
+            if (open.get()) {
+                expireQueued(System.nanoTime());
+            }
         } catch (Throwable t) {
             shutdown(internalFailure("vpp-api-timer", t));
         }
@@ -706,6 +728,11 @@ public final class VppApiClient implements AutoCloseable {
             shutdown(e);
             return;
         }
+        long received = lastReceiveNanos;
+        if (received != strikesSince) { // VPP sent something: whatever timed out before, it is alive
+            strikes = 0;
+            strikesSince = received;
+        }
         for (Map.Entry<Integer, Pending> e : pending.entrySet()) {
             Pending p = e.getValue();
             if (now - p.sentNanos > timeoutNanos && pending.remove(e.getKey(), p)) {
@@ -716,7 +743,18 @@ public final class VppApiClient implements AutoCloseable {
                 observer.onMessage(p.name, Direction.RECV, false);
                 log.atWarn().setMessage("vpp-api-timeout").addKeyValue("api_msg", p.name).addKeyValue("context", e.getKey())
                         .addKeyValue("timeout_ms", config.requestTimeout().toMillis()).log();
+                if (received - p.sentNanos < 0) {
+                    strikes++; // not a byte from VPP since this request went out
+                }
             }
+        }
+        if (strikes >= DEAD_AFTER_TIMEOUTS && open.get()) {
+            long silentMs = TimeUnit.NANOSECONDS.toMillis(now - received);
+            log.atWarn().setMessage("vpp-api-session-dead").addKeyValue("timeouts", strikes)
+                    .addKeyValue("silent_ms", silentMs).addKeyValue("timeout_ms", config.requestTimeout().toMillis())
+                    .log();
+            shutdown(new VppConnectionException("no reply from VPP to " + strikes + " requests in a row and nothing "
+                    + "received for " + silentMs + " ms: the session is considered dead"));
         }
     }
 

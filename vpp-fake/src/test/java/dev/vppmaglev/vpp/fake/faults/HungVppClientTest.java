@@ -155,4 +155,50 @@ class HungVppClientTest {
             get(f);
         }
     }
+
+    @Test
+    void writtenRequestsUnansweredInARowEndTheSession() throws Exception {
+        // Before: a VPP that read everything and answered nothing kept the session until the
+        // connection manager missed enough pings — and its pings queued behind everything else.
+        VppApiClient c = client(config().withWindow(3).withRequestTimeout(Duration.ofMillis(300)));
+        gate.hold();
+        List<CompletableFuture<ShowVersionReply>> written = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            written.add(c.call(Api.SHOW_VERSION, Empty.INSTANCE));
+        }
+        List<CompletableFuture<LbConfGetReply>> queued = List.of(c.call(Api.LB_CONF_GET, Empty.INSTANCE),
+                c.call(Api.LB_CONF_GET, Empty.INSTANCE));
+        VppException cause = c.closeFuture().get(LONG.toSeconds(), TimeUnit.SECONDS);
+        assertThat(cause).isInstanceOf(VppConnectionException.class)
+                .hasMessageContaining("no reply from VPP to 3 requests in a row");
+        for (CompletableFuture<ShowVersionReply> f : written) {
+            assertThat(failure(f)).isInstanceOfSatisfying(VppTimeoutException.class,
+                    e -> assertThat(e.sent()).isTrue());
+        }
+        for (CompletableFuture<LbConfGetReply> f : queued) {
+            assertThat(failure(f)).isSameAs(cause);
+        }
+        assertThat(events.named("vpp-api-session-dead")).singleElement().satisfies(e -> {
+            assertThat(e.level()).isEqualTo(Level.WARN);
+            assertThat(e.get("timeouts")).isEqualTo("3");
+        });
+    }
+
+    @Test
+    void timeoutsWithRepliesInBetweenDoNotEndTheSession() throws Exception {
+        // VPP slower than the timeout but answering: every request times out and its reply comes
+        // late, before the next request. Six timeouts, but never two without a reply in between:
+        // not a dead VPP, the session stays.
+        VppApiClient c = client(config().withRequestTimeout(Duration.ofMillis(300)));
+        fake.setReplyDelay(Duration.ofMillis(450));
+        for (int i = 1; i <= 6; i++) {
+            assertThat(failure(c.call(Api.SHOW_VERSION, Empty.INSTANCE))).isInstanceOf(VppTimeoutException.class);
+            int handled = i;
+            await().atMost(LONG).until(() -> fake.callCount("show_version") == handled); // its reply is on its way
+        }
+        fake.setReplyDelay(Duration.ZERO);
+        assertThat(c.isOpen()).isTrue();
+        assertThat(get(c.call(Api.SHOW_VERSION, Empty.INSTANCE)).program()).isEqualTo("vpe");
+        assertThat(events.named("vpp-api-session-dead")).isEmpty();
+    }
 }

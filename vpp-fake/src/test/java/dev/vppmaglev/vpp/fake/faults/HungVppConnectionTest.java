@@ -116,4 +116,26 @@ class HungVppConnectionTest {
         }
         throw new AssertionError("fewer than " + n + " " + value);
     }
+
+    @Test
+    void aVppThatStopsAnsweringUnderAFullQueueEndsTheSessionAndTheConnectionComesBack() throws Exception {
+        fake = FakeVpp.builder().apiSocket(dir.resolve("api.sock")).build().start();
+        gate = new GatedVpp(dir.resolve("gated.sock"), fake.apiSocket());
+        connect(dir.resolve("gated.sock"), Duration.ofMillis(200), Duration.ofMillis(300));
+        gate.hold();
+        List<CompletableFuture<LbConfGetReply>> bulk = flood(conn.session().orElseThrow().client(), 10_000);
+        await().atMost(LONG).until(() -> events.size() >= 2);
+        assertThat(events.get(1)).startsWith("disconnected ");
+        for (CompletableFuture<LbConfGetReply> f : bulk) { // every caller learns, none waits on
+            try {
+                f.get(LONG.toSeconds(), TimeUnit.SECONDS);
+                throw new AssertionError("answered by a VPP that answers nothing");
+            } catch (ExecutionException e) {
+                assertThat(VppException.unwrap(e)).isNotNull();
+            }
+        }
+        gate.release();
+        await().atMost(LONG).until(() -> conn.isConnected() && events.getLast().equals("connected"));
+        assertThat(conn.lb().controlPing().get(LONG.toSeconds(), TimeUnit.SECONDS).vpePid()).isEqualTo(fake.pid());
+    }
 }
