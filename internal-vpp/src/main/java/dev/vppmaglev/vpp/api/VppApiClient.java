@@ -16,6 +16,7 @@ import dev.vppmaglev.vpp.api.wire.MessageTable;
 import dev.vppmaglev.vpp.api.wire.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -69,8 +71,9 @@ import java.util.concurrent.locks.LockSupport;
  *       The liveness ping ({@link #livenessPing()}), {@code sockclnt_delete} and keepalive
  *       replies take no slot and go out ahead of the queue.</li>
  *   <li>A written request without reply after {@code requestTimeout} fails with
- *       {@link VppTimeoutException}; a reply that arrives later, like any reply with an unknown
- *       context, is logged ({@code vpp-api-unexpected-reply}) and dropped.</li>
+ *       {@link VppTimeoutException} ({@code vpp-api-timeout}); its context is remembered, and
+ *       replies that arrive later for it are dropped ({@code vpp-api-late-reply}), as is any
+ *       reply with a context we never used ({@code vpp-api-unexpected-reply}).</li>
  *   <li>When {@link #DEAD_AFTER_TIMEOUTS} written requests time out in a row without a single
  *       frame from VPP since they were written, the session ends
  *       ({@code vpp-api-session-dead}, {@link VppConnectionException}): VPP answers in order, so
@@ -93,6 +96,12 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Every message is logged at DEBUG ({@code vpp-api-send}, {@code vpp-api-recv},
  *       {@code vpp-api-send-multi}, {@code vpp-api-recv-multi}) and reported to the
  *       {@link ApiObserver}.</li>
+ *   <li>Timeouts, queue timeouts, late and unexpected replies come in bursts (a stuck VPP under a
+ *       full sync, the 33k late details of one slow dump), so each kind is rate-limited: an
+ *       event after a quiet {@link #LOG_BURST} is logged at once, the ones after it as one
+ *       summary line per {@link #LOG_BURST} (and when the session ends) — {@code count}, the
+ *       first {@code api_msg} and {@code context}, {@code by_msg} ({@code name=count,...}); see
+ *       {@link BurstLog}.</li>
  * </ul>
  *
  * <h2>Threads</h2>
@@ -121,6 +130,10 @@ public final class VppApiClient implements AutoCloseable {
      * ones will too: waiting for more timeouts or missed pings only delays the reconnect.
      */
     public static final int DEAD_AFTER_TIMEOUTS = 3;
+    /** At most one line per kind of event (timeouts, late replies...) per this interval, after the first. */
+    static final Duration LOG_BURST = Duration.ofSeconds(1);
+    /** Contexts given up on that are remembered, to tell their late replies from unknown ones. */
+    private static final int MAX_ABANDONED = 4096;
 
     private final VppApiClientConfig config;
     private final ApiObserver observer;
@@ -147,6 +160,21 @@ public final class VppApiClient implements AutoCloseable {
     private Pending inHand;
     /** When the reader last got a frame from VPP, System.nanoTime(). */
     private volatile long lastReceiveNanos = System.nanoTime();
+    /**
+     * Contexts of written requests given up on (timed out), whose replies may still come; the
+     * value says whether it is a dump (whose details precede the closing control_ping_reply). The
+     * oldest are forgotten beyond {@link #MAX_ABANDONED}.
+     */
+    private final Map<Integer, Boolean> abandoned = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+            return size() > MAX_ABANDONED;
+        }
+    });
+    private final BurstLog timeoutLog;
+    private final BurstLog queueTimeoutLog;
+    private final BurstLog lateReplyLog = new BurstLog(log, Level.INFO, "vpp-api-late-reply", LOG_BURST);
+    private final BurstLog unexpectedReplyLog = new BurstLog(log, Level.INFO, "vpp-api-unexpected-reply", LOG_BURST);
     /** Timeouts in a row with VPP silent since the request was written (timer thread only). */
     private int strikes;
     /** {@link #lastReceiveNanos} when {@link #strikes} was last reset (timer thread only). */
@@ -172,6 +200,10 @@ public final class VppApiClient implements AutoCloseable {
         this.window = new Semaphore(config.window());
         this.timeoutNanos = config.requestTimeout().toNanos();
         this.queueTimeoutNanos = config.queueTimeout().toNanos();
+        this.timeoutLog = new BurstLog(log, Level.WARN, "vpp-api-timeout", LOG_BURST, "timeout_ms",
+                config.requestTimeout().toMillis());
+        this.queueTimeoutLog = new BurstLog(log, Level.WARN, "vpp-api-queue-timeout", LOG_BURST, "queue_timeout_ms",
+                config.queueTimeout().toMillis());
         long tick = Math.max(5, Math.min(config.requestTimeout().toMillis(), config.queueTimeout().toMillis()) / 10);
         timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
         this.reader = Thread.ofVirtual().name("vpp-api-reader").unstarted(this::readLoop);
@@ -444,6 +476,7 @@ public final class VppApiClient implements AutoCloseable {
         if (!open.compareAndSet(true, false)) {
             return;
         }
+        flushLogs(System.nanoTime(), true);
         closeQuietly(channel); // a writer blocked in write() gets AsynchronousCloseException
         timer.shutdownNow();
         LockSupport.unpark(writer);
@@ -677,8 +710,15 @@ public final class VppApiClient implements AutoCloseable {
         Pending p = pending.get(ctx);
         if (p == null) {
             observer.onMessage(type.name(), Direction.RECV, false);
-            log.atInfo().setMessage("vpp-api-unexpected-reply").addKeyValue("api_msg", type.name())
-                    .addKeyValue("context", ctx).log();
+            Boolean dump = abandoned.get(ctx);
+            if (dump == null) {
+                unexpectedReplyLog.add(type.name(), ctx, lastReceiveNanos);
+            } else {
+                lateReplyLog.add(type.name(), ctx, lastReceiveNanos);
+                if (!dump || type == Messages.CONTROL_PING_REPLY) {
+                    abandoned.remove(ctx); // its last message
+                }
+            }
             return;
         }
         inHand = p;
@@ -697,11 +737,21 @@ public final class VppApiClient implements AutoCloseable {
         try {
             expireTimedOut();
             if (open.get()) {
-                expireQueued(System.nanoTime());
+                long now = System.nanoTime();
+                expireQueued(now);
+                flushLogs(now, false);
             }
         } catch (Throwable t) {
             shutdown(internalFailure("vpp-api-timer", t));
         }
+    }
+
+    /** Logs the bursts that are {@link #LOG_BURST} old, or all of them when {@code force}. */
+    private void flushLogs(long now, boolean force) {
+        timeoutLog.flush(now, force);
+        queueTimeoutLog.flush(now, force);
+        lateReplyLog.flush(now, force);
+        unexpectedReplyLog.flush(now, force);
     }
 
     /**
@@ -739,16 +789,17 @@ public final class VppApiClient implements AutoCloseable {
                 if (p.holdsSlot) {
                     releaseSlot();
                 }
+                abandoned.put(e.getKey(), p instanceof DumpPending);
                 p.fail(new VppTimeoutException(p.name, config.requestTimeout())); // first: whatever follows may throw
                 observer.onMessage(p.name, Direction.RECV, false);
-                log.atWarn().setMessage("vpp-api-timeout").addKeyValue("api_msg", p.name).addKeyValue("context", e.getKey())
-                        .addKeyValue("timeout_ms", config.requestTimeout().toMillis()).log();
+                timeoutLog.add(p.name, e.getKey(), now);
                 if (received - p.sentNanos < 0) {
                     strikes++; // not a byte from VPP since this request went out
                 }
             }
         }
         if (strikes >= DEAD_AFTER_TIMEOUTS && open.get()) {
+            timeoutLog.flush(now, true); // the timeouts first, then what they led to
             long silentMs = TimeUnit.NANOSECONDS.toMillis(now - received);
             log.atWarn().setMessage("vpp-api-session-dead").addKeyValue("timeouts", strikes)
                     .addKeyValue("silent_ms", silentMs).addKeyValue("timeout_ms", config.requestTimeout().toMillis())
@@ -775,9 +826,7 @@ public final class VppApiClient implements AutoCloseable {
                 if (!p.isDone()) {
                     p.fail(VppTimeoutException.notSent(p.name, config.queueTimeout()));
                     observer.onMessage(p.name, Direction.SEND, false);
-                    log.atWarn().setMessage("vpp-api-queue-timeout").addKeyValue("api_msg", p.name)
-                            .addKeyValue("context", o.context)
-                            .addKeyValue("queue_timeout_ms", config.queueTimeout().toMillis()).log();
+                    queueTimeoutLog.add(p.name, o.context, now);
                 }
             }
         }

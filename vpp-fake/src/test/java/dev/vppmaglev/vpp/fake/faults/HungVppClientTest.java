@@ -28,6 +28,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -197,8 +199,91 @@ class HungVppClientTest {
             await().atMost(LONG).until(() -> fake.callCount("show_version") == handled); // its reply is on its way
         }
         fake.setReplyDelay(Duration.ZERO);
+        await().atMost(LONG).until(() -> total(events.named("vpp-api-late-reply")) == 6);
         assertThat(c.isOpen()).isTrue();
         assertThat(get(c.call(Api.SHOW_VERSION, Empty.INSTANCE)).program()).isEqualTo("vpe");
         assertThat(events.named("vpp-api-session-dead")).isEmpty();
+    }
+
+    @Test
+    void aBurstOfTimeoutsIsTwoLogLinesNotOnePerRequest() throws Exception {
+        // Before: one WARN per request; a stuck VPP under a full sync wrote thousands of lines.
+        VppApiClient c = client(config().withWindow(64).withRequestTimeout(Duration.ofMillis(300)));
+        gate.hold();
+        List<CompletableFuture<ShowVersionReply>> calls = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            calls.add(c.call(Api.SHOW_VERSION, Empty.INSTANCE));
+        }
+        int timedOut = 0;
+        for (CompletableFuture<ShowVersionReply> f : calls) {
+            VppException e = failure(f);
+            if (e instanceof VppTimeoutException) {
+                timedOut++;
+            } else { // timed out in a later timer pass than the 3 that ended the session
+                assertThat(e).isInstanceOf(VppConnectionException.class);
+            }
+        }
+        assertThat(timedOut).isGreaterThanOrEqualTo(VppApiClient.DEAD_AFTER_TIMEOUTS);
+        int expected = timedOut;
+        await().atMost(LONG).until(() -> total(events.named("vpp-api-timeout")) == expected);
+        assertThat(events.named("vpp-api-timeout")).as("the first at once, the rest as one summary").hasSize(2);
+        Events.Event first = events.named("vpp-api-timeout").get(0);
+        assertThat(first.level()).isEqualTo(Level.WARN);
+        assertThat(first.get("count")).isEqualTo("1");
+        assertThat(first.get("api_msg")).isEqualTo("show_version");
+        assertThat(first.get("timeout_ms")).isEqualTo("300");
+        Events.Event summary = events.named("vpp-api-timeout").get(1);
+        assertThat(summary.get("count")).isEqualTo(String.valueOf(expected - 1));
+        assertThat(summary.get("by_msg")).isEqualTo("show_version=" + (expected - 1));
+        assertThat(summary.get("timeout_ms")).isEqualTo("300");
+    }
+
+    @Test
+    void lateDetailsOfATimedOutDumpAreAFewLogLinesAndTheSessionStaysInStep() throws Exception {
+        // Before: one INFO vpp-api-unexpected-reply per detail (33k lines for one slow dump).
+        VppApiClient c = client(config().withRequestTimeout(Duration.ofMillis(500)));
+        LbApi lb = LbApi.of(c);
+        LbVip vip = LbVip.host(InetAddress.getByName("192.0.2.1"), 6, 80);
+        get(lb.addVip(VipSpec.of(vip, LbEncap.GRE4).withNewFlowsTableLength(4)));
+        List<CompletableFuture<Void>> adds = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            adds.add(lb.addAs(vip, InetAddress.getByAddress(new byte[] {10, 1, (byte) (i >> 8), (byte) i}), 100,
+                    false));
+        }
+        CompletableFuture.allOf(adds.toArray(CompletableFuture[]::new)).get(LONG.toSeconds(), TimeUnit.SECONDS);
+
+        gate.hold();
+        var dump = c.dump(Api.LB_AS_V2_DUMP, LbVip.dumpAll());
+        assertThat(failure(dump)).isInstanceOf(VppTimeoutException.class);
+        gate.release(); // 1,000 details and the closing control_ping_reply, all for a context given up on
+        await().atMost(LONG).until(() -> total(events.named("vpp-api-late-reply")) == 1_001);
+        List<Events.Event> late = events.named("vpp-api-late-reply");
+        assertThat(late).as("the first at once, then a line per second").hasSizeBetween(2, 3);
+        assertThat(late.getFirst().level()).isEqualTo(Level.INFO);
+        assertThat(late.getFirst().get("count")).isEqualTo("1");
+        assertThat(late.getFirst().get("api_msg")).isEqualTo("lb_as_v2_details");
+        assertThat(byMsg(late)).containsExactly(Map.entry("control_ping_reply", 1), Map.entry("lb_as_v2_details", 1_000));
+        assertThat(events.named("vpp-api-unexpected-reply")).as("late, not unknown").isEmpty();
+        assertThat(events.named("vpp-api-timeout")).singleElement()
+                .satisfies(e -> assertThat(e.get("api_msg")).isEqualTo("lb_as_v2_dump"));
+        assertThat(c.isOpen()).isTrue();
+        assertThat(get(c.dump(Api.LB_AS_V2_DUMP, LbVip.dumpAll()))).hasSize(1_000);
+    }
+
+    /** The events the lines stand for. */
+    private static int total(List<Events.Event> lines) {
+        return lines.stream().mapToInt(e -> Integer.parseInt(e.get("count"))).sum();
+    }
+
+    /** The lines' {@code by_msg} added up. */
+    private static Map<String, Integer> byMsg(List<Events.Event> lines) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (Events.Event e : lines) {
+            for (String part : e.get("by_msg").split(",")) {
+                String[] kv = part.split("=");
+                out.merge(kv[0], Integer.parseInt(kv[1]), Integer::sum);
+            }
+        }
+        return out;
     }
 }
