@@ -20,13 +20,13 @@ import org.slf4j.event.Level;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,10 +35,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -220,14 +221,15 @@ public final class VppApiClient implements AutoCloseable {
     /**
      * Connects to {@code config.socket()} and performs the {@code sockclnt_create} handshake.
      *
-     * @param observer sees every message (use {@link ApiObserver#NONE} for none)
+     * @param observer sees every message (use {@link ApiObserver#NONE} for none); one that throws
+     *                 a RuntimeException is logged once and otherwise ignored
      * @return a ready client
      * @throws VppConnectionException when the socket cannot be reached or closes, or VPP does
      *         not answer the handshake within {@code connectTimeout}
      * @throws VppProtocolException   when the answer is not a valid {@code sockclnt_create_reply}
      */
-    public static VppApiClient connect(VppApiClientConfig config, ApiObserver unguarded) {
-        ApiObserver observer = new GuardedObserver(unguarded);
+    public static VppApiClient connect(VppApiClientConfig config, ApiObserver observer) {
+        ApiObserver guarded = new GuardedObserver(observer);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vpp-api-timer");
             t.setDaemon(true);
@@ -247,26 +249,26 @@ public final class VppApiClient implements AutoCloseable {
             ByteBuffer hello = Messages.SOCKCLNT_CREATE.encodeFrame(SOCKCLNT_CREATE_ID, 0, context,
                     new SockclntCreate(config.clientName()));
             writeFully(ch, hello);
-            observer.onMessage(Messages.SOCKCLNT_CREATE.name(), Direction.SEND, true);
+            guarded.onMessage(Messages.SOCKCLNT_CREATE.name(), Direction.SEND, true);
             FrameReader frames = new FrameReader(ch, config.maxFrameBytes());
             ByteBuffer body = frames.next();
             watchdog.cancel(false);
             int id = body.getShort(0) & 0xffff;
             if (id != SOCKCLNT_CREATE_REPLY_ID) {
-                observer.onMessage("unknown", Direction.RECV, false);
+                guarded.onMessage("unknown", Direction.RECV, false);
                 throw new VppProtocolException("expected sockclnt_create_reply (id 16), got id " + id);
             }
             SockclntCreateReply reply = Messages.SOCKCLNT_CREATE_REPLY.decodeBody(body);
             int replyContext = Messages.SOCKCLNT_CREATE_REPLY.layout().context(body);
             boolean ok = reply.response() == 0 && replyContext == context;
-            observer.onMessage(Messages.SOCKCLNT_CREATE_REPLY.name(), Direction.RECV, ok);
+            guarded.onMessage(Messages.SOCKCLNT_CREATE_REPLY.name(), Direction.RECV, ok);
             if (!ok) {
                 throw new VppProtocolException("sockclnt_create_reply: response " + reply.response() + ", context "
                         + replyContext + " (sent " + context + ")");
             }
             log.atDebug().setMessage("vpp-api-handshake").addKeyValue("client_index", Integer.toHexString(reply.index()))
                     .addKeyValue("messages", reply.messageTable().size()).log();
-            return new VppApiClient(config, observer, ch, frames, reply, timer);
+            return new VppApiClient(config, guarded, ch, frames, reply, timer);
         } catch (IOException e) {
             closeQuietly(ch);
             timer.shutdownNow();
@@ -855,7 +857,7 @@ public final class VppApiClient implements AutoCloseable {
         private final AtomicBoolean failed = new AtomicBoolean();
 
         GuardedObserver(ApiObserver observer) {
-            this.observer = java.util.Objects.requireNonNull(observer, "observer");
+            this.observer = Objects.requireNonNull(observer, "observer");
         }
 
         @Override
