@@ -318,7 +318,10 @@ public final class VppApiClient implements AutoCloseable {
         return closed;
     }
 
-    /** Requests sent and not yet answered. */
+    /**
+     * Requests holding a window slot: written (or being written) and not answered yet. The
+     * liveness ping, {@code sockclnt_delete} and keepalive replies take no slot and are not counted.
+     */
     public int inFlight() {
         return config.window() - window.availablePermits();
     }
