@@ -7,6 +7,7 @@ import dev.vppmaglev.vpp.api.VppApiClient;
 import dev.vppmaglev.vpp.api.VppConnectionException;
 import dev.vppmaglev.vpp.api.VppException;
 import dev.vppmaglev.vpp.api.VppNotConnectedException;
+import dev.vppmaglev.vpp.api.VppTimeoutException;
 import dev.vppmaglev.vpp.api.msg.Api;
 import dev.vppmaglev.vpp.api.msg.ControlPingReply;
 import dev.vppmaglev.vpp.api.msg.Empty;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +37,11 @@ import java.util.concurrent.TimeoutException;
  * listeners → {@code control_ping} every {@code pingInterval}; after {@code pingMisses}
  * unanswered pings, an I/O error, EOF, or a failed part: tear both down, log
  * {@code vpp-disconnect}, tell listeners, retry every {@code reconnectInterval}.
+ *
+ * <p>The ping is {@link VppApiClient#livenessPing()}: it overtakes whatever is queued (a full
+ * sync), so it measures VPP, not our backlog. Every wait of the connection thread for VPP is
+ * bounded (twice the request timeout), so a VPP that stops answering can never keep it from
+ * tearing the session down and reconnecting.
  *
  * <p>All state changes run on one platform thread ({@code vpp-connection}); listeners are called
  * there. {@link #lb()} always talks to the current session and fails with
@@ -172,8 +179,8 @@ public final class VppConnection implements AutoCloseable {
         boolean partOpened = false;
         try {
             c = VppApiClient.connect(config.api(), observer);
-            ShowVersionReply v = await(c.call(Api.SHOW_VERSION, Empty.INSTANCE));
-            ControlPingReply p = await(c.call(Api.CONTROL_PING, Empty.INSTANCE));
+            ShowVersionReply v = await(c.call(Api.SHOW_VERSION, Empty.INSTANCE), "show_version");
+            ControlPingReply p = await(c.call(Api.CONTROL_PING, Empty.INSTANCE), "control_ping");
             partOpened = true;
             part.open();
             LbCapability cap = LbCapability.of(c.messageTable());
@@ -239,9 +246,21 @@ public final class VppConnection implements AutoCloseable {
         }
     }
 
-    private <T> T await(CompletableFuture<T> f) {
+    /**
+     * How long the connection thread waits for a reply: twice the request timeout. The client
+     * fails a written request after the request timeout by itself; the bound is for one it could
+     * not even write (VPP stopped reading and the socket buffer is full).
+     */
+    private Duration replyWait() {
+        return config.api().requestTimeout().multipliedBy(2);
+    }
+
+    private <T> T await(CompletableFuture<T> f, String what) {
+        Duration wait = replyWait();
         try {
-            return f.get();
+            return f.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new VppTimeoutException(what, wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VppConnectionException("interrupted", e);
@@ -261,7 +280,7 @@ public final class VppConnection implements AutoCloseable {
             return;
         }
         try {
-            await(s.client().call(Api.CONTROL_PING, Empty.INSTANCE));
+            await(s.client().livenessPing(), "control_ping");
             misses = 0;
         } catch (VppConnectionException e) {
             lost(s, e.getMessage());

@@ -12,7 +12,9 @@ import java.util.Objects;
  * @param api               the socket, client name, timeouts, window, frame limit
  * @param pingInterval      period of the liveness {@code control_ping} (default 10 s)
  * @param pingMisses        consecutive unanswered pings that end the session (default 3); an I/O
- *                          error ends it at once
+ *                          error ends it at once, and so does the client itself when
+ *                          {@link dev.vppmaglev.vpp.api.VppApiClient#DEAD_AFTER_TIMEOUTS} requests
+ *                          in a row go unanswered with nothing at all from VPP
  * @param reconnectInterval wait between connection attempts (default 5 s)
  */
 public record VppConnectionConfig(VppApiClientConfig api, Duration pingInterval, int pingMisses,
