@@ -36,6 +36,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The typed face of the binary API for the reconciler and the gRPC handlers: the lb plugin
@@ -137,13 +138,36 @@ public final class LbApi {
     }
 
     /**
-     * The text of {@code show lb vips verbose}, for readers that parse it their own way (the
-     * reconciler reads it best-effort). On a VPP with the old handlers the AS lines are already in
-     * the 26.10 form ({@link OldLbReads#normalize}). While one is in flight every read shares it:
-     * a whole-table read costs one 2 MB text, however many parts use it.
+     * One whole-table read: the three answers the reconciler merges, asked on one connection.
+     *
+     * @param vips              {@link #vipDump()}
+     * @param ases              {@link #asDump()}
+     * @param showLbVipsVerbose the text of {@code show lb vips verbose}, for a reader that parses
+     *                          it its own way (the reconciler reads it best-effort); on a VPP with
+     *                          the old handlers its AS lines are already in the 26.10 form
+     *                          ({@link OldLbReads#normalize})
      */
-    public CompletableFuture<String> showLbVipsVerboseText() {
-        return with(c -> sharedText(c).text());
+    public record Tables(CompletableFuture<List<LbVipDetails>> vips, CompletableFuture<List<AsEntry>> ases,
+                         CompletableFuture<String> showLbVipsVerbose) {}
+
+    /**
+     * Asks for the VIPs, the ASes and the {@code show lb vips verbose} text at once, without
+     * awaiting any. The text is asked for once and, on a VPP with the old handlers, the two dumps
+     * are built from that same text: a whole-table read costs one (up to 2 MB) text, however
+     * quickly VPP answers.
+     *
+     * @return the three futures; if there is no connection, each fails with the {@link VppException}
+     */
+    public Tables tables() {
+        VppApiClient c;
+        try {
+            c = source.client();
+        } catch (VppException e) {
+            return new Tables(CompletableFuture.failedFuture(e), CompletableFuture.failedFuture(e),
+                    CompletableFuture.failedFuture(e));
+        }
+        TextRead text = sharedText(c);
+        return new Tables(vipDump(c, () -> text), asDump(c, () -> text), text.text());
     }
 
     private static CompletableFuture<String> showText(VppApiClient c) {
@@ -311,8 +335,12 @@ public final class LbApi {
      * ({@link OldLbReads#vips}), which then must parse.
      */
     public CompletableFuture<List<LbVipDetails>> vipDump() {
-        return with(c -> oldHandlers(c) ? sharedText(c).vips().thenApply(OldLbReads::vips)
-                : c.dump(Api.LB_VIP_DUMP, LbVipDump.ALL));
+        return with(c -> vipDump(c, () -> sharedText(c)));
+    }
+
+    /** {@link #vipDump()} on {@code c}; {@code text} is asked for only on a VPP with the old handlers. */
+    private static CompletableFuture<List<LbVipDetails>> vipDump(VppApiClient c, Supplier<TextRead> text) {
+        return oldHandlers(c) ? text.get().vips().thenApply(OldLbReads::vips) : c.dump(Api.LB_VIP_DUMP, LbVipDump.ALL);
     }
 
     /**
@@ -323,16 +351,19 @@ public final class LbApi {
      * {@link VppProtocolException}).
      */
     public CompletableFuture<List<AsEntry>> asDump() {
-        return with(c -> {
-            if (c.supports(Messages.LB_AS_V2_DUMP)) {
-                return c.dump(Api.LB_AS_V2_DUMP, LbVip.dumpAll()).thenApply(LbApi::fromV2);
-            }
-            CompletableFuture<List<LbAsDetails>> details = c.dump(Api.LB_AS_DUMP, LbVip.dumpAll());
-            if (oldHandlers(c)) {
-                return details.thenCombine(sharedText(c).vips(), OldLbReads::ases);
-            }
-            return details.thenApply(LbApi::fromV1);
-        });
+        return with(c -> asDump(c, () -> sharedText(c)));
+    }
+
+    /** {@link #asDump()} on {@code c}; {@code text} is asked for only on a VPP with the old handlers. */
+    private static CompletableFuture<List<AsEntry>> asDump(VppApiClient c, Supplier<TextRead> text) {
+        if (c.supports(Messages.LB_AS_V2_DUMP)) {
+            return c.dump(Api.LB_AS_V2_DUMP, LbVip.dumpAll()).thenApply(LbApi::fromV2);
+        }
+        CompletableFuture<List<LbAsDetails>> details = c.dump(Api.LB_AS_DUMP, LbVip.dumpAll());
+        if (oldHandlers(c)) {
+            return details.thenCombine(text.get().vips(), OldLbReads::ases);
+        }
+        return details.thenApply(LbApi::fromV1);
     }
 
     /** The application servers of one VIP: {@link #asDump()} filtered here, never in VPP. */

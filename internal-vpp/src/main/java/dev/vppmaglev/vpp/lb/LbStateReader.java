@@ -94,13 +94,11 @@ public final class LbStateReader {
         // All four go out before the first answer is awaited.
         CompletableFuture<Optional<LbConf>> conf = confGet ? api.lbConfGet().thenApply(Optional::of)
                 : CompletableFuture.completedFuture(Optional.empty());
-        CompletableFuture<List<LbVipDetails>> vips = api.vipDump();
-        CompletableFuture<List<AsEntry>> ases = api.asDump();
-        CompletableFuture<String> cli = api.showLbVipsVerboseText(); // shared with the dumps on an old VPP
+        LbApi.Tables tables = api.tables(); // on an old VPP the dumps share the one text
         Optional<LbConf> c = await(conf);
-        List<LbVipDetails> v = await(vips);
-        List<AsEntry> a = await(ases);
-        return new LbState(c, merge(v, a, cliVips(cli, warnings), frontends, confGet));
+        List<LbVipDetails> v = await(tables.vips());
+        List<AsEntry> a = await(tables.ases());
+        return new LbState(c, merge(v, a, cliVips(tables.showLbVipsVerbose(), warnings), frontends, confGet));
     }
 
     /** The CLI part, best effort: what parsed; problems go to {@code warnings}. */

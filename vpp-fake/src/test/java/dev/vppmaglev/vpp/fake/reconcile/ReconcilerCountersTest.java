@@ -117,7 +117,7 @@ class ReconcilerCountersTest {
         startFake();
         try (VppApiProxy proxy = VppApiProxy.start(dir.resolve("proxy.sock"), fake.apiSocket())) {
             maglevd = Maglevd.builder(proxy.socket(), ReconcilerTest.YAML).connectAfterUp()
-                    .requestTimeout(Duration.ofMillis(300)).stats(dir.resolve("stats.sock"), Duration.ofMillis(50))
+                    .requestTimeout(Duration.ofMillis(500)).stats(dir.resolve("stats.sock"), Duration.ofMillis(50))
                     .start();
             await().atMost(LONG).untilAsserted(() -> assertThat(weights(fake)).isEqualTo(allUp()));
             bumpAndSee("keep", KEEP, new AtomicLong());
@@ -125,8 +125,10 @@ class ReconcilerCountersTest {
             int syncsBefore = maglevd.syncs.size();
 
             // keep becomes src-ip-sticky: a recreate. VPP applies every call at once, but its
-            // answers come late: every call times out in maglevd, and no sync counts a VIP added.
-            proxy.delayReplies(Duration.ofMillis(400), "lb_add_del_vip_v2_reply", "lb_add_del_as_v2_reply");
+            // answers trickle in, 200 ms apart: the later calls time out in maglevd (500 ms) and no
+            // sync counts a VIP added. VPP is slow, not silent, so the session is kept
+            // (VppApiClient.DEAD_AFTER_TIMEOUTS counts timeouts with nothing received).
+            proxy.delayReplies(Duration.ofMillis(200), "lb_add_del_vip_v2_reply", "lb_add_del_as_v2_reply");
             maglevd.reload(Maglevd.edit(ReconcilerTest.YAML, "      port: 443\n      flush-on-down: false\n",
                     "      port: 443\n      src-ip-sticky: true\n      flush-on-down: false\n"));
             await().atMost(LONG).until(() -> Vpp.vips(fake).get(KEEP) != null && Vpp.vips(fake).get(KEEP).srcIpSticky()

@@ -8,6 +8,7 @@ import dev.vppmaglev.vpp.api.VppApiClientConfig;
 import dev.vppmaglev.vpp.api.cli.CliAs;
 import dev.vppmaglev.vpp.api.cli.CliVip;
 import dev.vppmaglev.vpp.api.msg.Api;
+import dev.vppmaglev.vpp.api.msg.CliInband;
 import dev.vppmaglev.vpp.api.msg.LbAddDelAs;
 import dev.vppmaglev.vpp.api.msg.LbAddDelVipV2;
 import dev.vppmaglev.vpp.api.msg.LbEncap;
@@ -131,7 +132,7 @@ class ReconcilerDegradedTest {
             fake.clearCalls();
             assertThat(maglevd.reconciler.syncAll()).isEqualTo(SyncResult.NONE);
             assertThat(fake.mutatingCalls()).isZero();
-            assertThat(fake.callLog()).filteredOn(c -> c.request() instanceof dev.vppmaglev.vpp.api.msg.CliInband cli
+            assertThat(fake.callLog()).filteredOn(c -> c.request() instanceof CliInband cli
                             && cli.cmd().startsWith("show lb vips"))
                     .as("one show lb vips text per whole-table read: " + fake.callLog().stream().map(FakeVpp.Call::msg).toList()).hasSize(1);
 
