@@ -17,6 +17,7 @@ import dev.vppmaglev.vpp.api.cli.ShowLbParser;
 import dev.vppmaglev.vpp.api.msg.LbConf;
 import dev.vppmaglev.vpp.api.msg.LbEncap;
 import dev.vppmaglev.vpp.api.msg.LbVip;
+import dev.vppmaglev.vpp.api.msg.Messages;
 import dev.vppmaglev.vpp.lb.KnownVip.KnownAs;
 import dev.vppmaglev.vpp.lb.LbOp.AddAs;
 import dev.vppmaglev.vpp.lb.LbOp.AddVip;
@@ -89,6 +90,9 @@ final class LbSyncEngine {
     private long indexVersion;
     // The session on which lb_conf was last checked (and pushed if needed).
     private VppSession confChecked;
+    // The VIPs said to have a src_ip_sticky VPP cannot set, on stickyWarnedOn.
+    private final Set<LbVip> stickyWarned = new HashSet<>();
+    private VppSession stickyWarnedOn;
     // Without lb_conf_get: what was pushed on which session, and from which config.
     private VppSession confSession;
     private ConfWanted confPushedFrom;
@@ -302,7 +306,7 @@ final class LbSyncEngine {
         }
         for (DesiredVip d : desired.values()) {
             if (include.test(d.frontend())) {
-                plans.add(VipPlanner.plan(d, known.get(d.key()), degraded));
+                plans.add(plan(session, d, degraded));
             }
         }
         Outcome o = execute(session, plans, degraded);
@@ -311,6 +315,32 @@ final class LbSyncEngine {
             return new Outcome(o.result(), errors);
         }
         return o;
+    }
+
+    /**
+     * {@link VipPlanner#plan} against the cache. On a VPP without {@code lb_add_del_vip_v2} a VIP
+     * whose {@code src_ip_sticky} is not the configured one is left as it is (a recreate could
+     * not choose the flag) and said once per VIP and session: {@code vpp-lbsync-sticky-unsettable}.
+     */
+    private VipPlan plan(VppSession session, DesiredVip d, boolean degraded) {
+        KnownVip current = known.get(d.key());
+        boolean settable = session.client().supports(Messages.LB_ADD_DEL_VIP_V2);
+        if (!settable && VipPlanner.stickyDiffers(d, current)) {
+            if (stickyWarnedOn != session) {
+                stickyWarnedOn = session;
+                stickyWarned.clear();
+            }
+            if (stickyWarned.add(d.key())) {
+                log.atWarn().setMessage("vpp-lbsync-sticky-unsettable").addKeyValue("vip", d.key().toString())
+                        .addKeyValue("frontend", d.frontend())
+                        .addKeyValue("src_ip_sticky", current.srcIpSticky().orElseThrow())
+                        .addKeyValue("configured", d.srcIpSticky())
+                        .addKeyValue("reason", "VPP lacks lb_add_del_vip_v2: a recreate cannot choose "
+                                + "src_ip_sticky, so the VIP is kept as it is")
+                        .log();
+            }
+        }
+        return VipPlanner.plan(d, current, degraded, settable);
     }
 
     /**
@@ -340,7 +370,7 @@ final class LbSyncEngine {
                 : pushConf(session, config.vppLb(), justRead);
         DesiredVip d = DesiredState.of(f, config.backends(), states);
         boolean degraded = !session.info().lbV2Supported();
-        Outcome o = execute(session, List.of(VipPlanner.plan(d, known.get(d.key()), degraded)), degraded);
+        Outcome o = execute(session, List.of(plan(session, d, degraded)), degraded);
         if (conf.isPresent()) {
             List<VppException> errors = new ArrayList<>(o.errors());
             errors.addFirst(conf.get());

@@ -23,7 +23,8 @@ import java.util.Set;
  *   <li>VIP missing: add it, then add every desired AS with its weight and flush flag.</li>
  *   <li>{@code src_ip_sticky}, encap or {@code new_flows_table_length} differs (none can change
  *       on a live VIP: VPP answers -81 to a second add): delete every AS with flush, delete the
- *       VIP, add it, add the ASes. Each is compared only when VPP's value is known.</li>
+ *       VIP, add it, add the ASes. Each is compared only when VPP's value is known, and
+ *       {@code src_ip_sticky} only when VPP can set it ({@code lb_add_del_vip_v2}).</li>
  *   <li>Otherwise per AS: add when missing; {@code lb_as_set_weight} when the weight differs, or
  *       when flush is requested and the AS is not known to be clean (§4.2, §12 item 10: a
  *       backend drained to 0 by pool failover that is then disabled still gets its sticky flows
@@ -49,6 +50,19 @@ final class VipPlanner {
      * @param degraded VPP lacks the lb v2 messages
      */
     static VipPlan plan(DesiredVip desired, KnownVip current, boolean degraded) {
+        return plan(desired, current, degraded, true);
+    }
+
+    /**
+     * @param desired        the frontend's VIP
+     * @param current        what VPP holds for that key; {@code null} when VPP has no such VIP
+     * @param degraded       VPP lacks the lb v2 messages
+     * @param stickySettable VPP has {@code lb_add_del_vip_v2} (VPP 23.02 and later), the only way
+     *                       to choose {@code src_ip_sticky}: without it a recreate cannot fix the
+     *                       flag (v1 leaves it uninitialised), so a difference in it alone never
+     *                       recreates the VIP — that would flush every flow on every sync
+     */
+    static VipPlan plan(DesiredVip desired, KnownVip current, boolean degraded, boolean stickySettable) {
         Optional<String> frontend = Optional.of(desired.frontend());
         List<LbOp> ops = new ArrayList<>();
         if (current == null) {
@@ -56,7 +70,7 @@ final class VipPlanner {
             addAll(desired, degraded, ops);
             return new VipPlan(desired.key(), frontend, Optional.empty(), ops);
         }
-        Optional<VipPlan.Recreate> recreate = recreateReason(desired, current);
+        Optional<VipPlan.Recreate> recreate = recreateReason(desired, current, stickySettable);
         if (recreate.isPresent()) {
             deleteAll(current, ops);
             ops.add(new AddVip(desired.spec()));
@@ -98,11 +112,11 @@ final class VipPlanner {
      * Why the VIP must be recreated: the facts VPP cannot change on a live VIP, each compared only
      * when VPP's value is known. Several at once are named together ({@code "src_ip_sticky,encap"}).
      */
-    private static Optional<VipPlan.Recreate> recreateReason(DesiredVip d, KnownVip c) {
+    private static Optional<VipPlan.Recreate> recreateReason(DesiredVip d, KnownVip c, boolean stickySettable) {
         List<String> what = new ArrayList<>(3);
         List<String> from = new ArrayList<>(3);
         List<String> to = new ArrayList<>(3);
-        if (c.srcIpSticky().isPresent() && c.srcIpSticky().get() != d.srcIpSticky()) {
+        if (stickySettable && stickyDiffers(d, c)) {
             what.add("src_ip_sticky");
             from.add(String.valueOf(c.srcIpSticky().get()));
             to.add(String.valueOf(d.srcIpSticky()));
@@ -122,6 +136,11 @@ final class VipPlanner {
             return Optional.empty();
         }
         return Optional.of(new VipPlan.Recreate(String.join(",", what), String.join(",", from), String.join(",", to)));
+    }
+
+    /** Whether VPP's {@code src_ip_sticky} of the VIP is known and not the desired one. */
+    static boolean stickyDiffers(DesiredVip d, KnownVip c) {
+        return c != null && c.srcIpSticky().isPresent() && c.srcIpSticky().get() != d.srcIpSticky();
     }
 
     private static void addAll(DesiredVip desired, boolean degraded, List<LbOp> ops) {

@@ -112,6 +112,19 @@ class VipPlannerTest {
     }
 
     @Test
+    void aStickyFlipVppCannotExpressDoesNotRecreateButAnEncapFlipStillDoes() {
+        // no lb_add_del_vip_v2: v1 cannot choose src_ip_sticky, so a recreate would only flush
+        DesiredVip d = desired(false, LbEncap.GRE4, as("10.0.0.1", 100, false));
+        KnownVip k = known(Optional.of(true), LbEncap.GRE4, "10.0.0.1", w(100));
+        assertThat(VipPlanner.plan(d, k, true, true).recreate()).isPresent();
+        VipPlan p = VipPlanner.plan(d, k, true, false);
+        assertThat(p.recreate()).isEmpty();
+        assertThat(p.ops()).isEmpty();
+        DesiredVip six = desired(false, LbEncap.GRE6, as("2001:db8::1", 100, false));
+        assertThat(VipPlanner.plan(six, k, true, false).recreate()).contains(new VipPlan.Recreate("encap", "gre4", "gre6"));
+    }
+
+    @Test
     void encapFlipRecreatesAndUnknownStickyDoesNot() {
         DesiredVip d = desired(false, LbEncap.GRE6, as("2001:db8::1", 100, false));
         KnownVip k = known(Optional.empty(), LbEncap.GRE4, "10.0.0.1", w(100));

@@ -4,6 +4,7 @@ import dev.vppmaglev.vpp.api.ApiObserver;
 import dev.vppmaglev.vpp.api.AsEntry;
 import dev.vppmaglev.vpp.api.IpFormat;
 import dev.vppmaglev.vpp.api.LbApi;
+import dev.vppmaglev.vpp.api.OldLbReads;
 import dev.vppmaglev.vpp.api.VipSpec;
 import dev.vppmaglev.vpp.api.VppApiClient;
 import dev.vppmaglev.vpp.api.VppApiClientConfig;
@@ -103,7 +104,7 @@ class LbApiOldHandlersTest {
     /** VIP type and prefix as VPP's own text shows them, by pool index. */
     private Map<Integer, String> vppTypes() {
         Map<Integer, String> out = new TreeMap<>();
-        for (CliVip v : dev.vppmaglev.vpp.api.OldLbReads.parseShowLbVipsVerbose(fake.cli("show lb vips verbose"))) {
+        for (CliVip v : OldLbReads.parseShowLbVipsVerbose(fake.cli("show lb vips verbose"))) {
             out.put(v.index(), v.type() + " " + v.key() + (v.removed() ? " removed" : ""));
         }
         return out;
@@ -189,12 +190,10 @@ class LbApiOldHandlersTest {
     void oneWholeTableReadCostsOneText() throws Exception {
         programEveryKind();
         fake.clearCalls();
-        CompletableFuture<List<LbVipDetails>> vips = lb.vipDump();
-        CompletableFuture<List<AsEntry>> ases = lb.asDump();
-        CompletableFuture<List<CliVip>> text = lb.showLbVipsVerbose();
-        assertThat(get(vips)).hasSize(8);
-        assertThat(get(ases)).hasSize(8);
-        assertThat(get(text)).hasSize(8);
+        LbApi.Tables tables = lb.tables();
+        assertThat(get(tables.vips())).hasSize(8);
+        assertThat(get(tables.ases())).hasSize(8);
+        assertThat(OldLbReads.parseShowLbVipsVerbose(get(tables.showLbVipsVerbose()))).hasSize(8);
         assertThat(fake.callCount("cli_inband")).isEqualTo(1);
         assertThat(fake.callCount("lb_as_dump")).isEqualTo(1);
         assertThat(fake.callCount("lb_vip_dump")).isZero();

@@ -275,6 +275,33 @@ class ReconcilerDegradedTest {
     }
 
     @Test
+    void aVppThatCannotChooseSrcIpStickyKeepsTheVipRatherThanRecreatingItOnEverySync() throws Exception {
+        fake = FakeVpp.builder().apiSocket(dir.resolve("api.sock")).lbV2(false).build().start();
+        // web as a pre-23.02 VPP's lb_add_del_vip may leave it: sticky, though nobody asked for it
+        fake.cli("lb vip 192.0.2.1/32 protocol tcp port 80 encap gre4 src_ip_sticky");
+        try (LogCapture logs = new LogCapture(false);
+             VppApiProxy proxy = VppApiProxy.start(dir.resolve("proxy.sock"), fake.apiSocket())) {
+            proxy.hide("lb_add_del_vip_v2", "lb_add_del_vip_v2_reply");
+            maglevd = Maglevd.builder(proxy.socket(), YAML).start();
+            awaitWeights(allUpV1());
+            assertThat(vipTable()).containsEntry(1, "ip4-gre4 " + WEB);
+            assertThat(fake.cli("show lb vips verbose")).contains(WEB.split(" ")[0] + " src_ip_sticky");
+
+            fake.clearCalls();
+            assertThat(maglevd.reconciler.syncAll()).isEqualTo(SyncResult.NONE);
+            assertThat(maglevd.reconciler.syncAll()).isEqualTo(SyncResult.NONE);
+            assertThat(fake.mutatingCalls()).as("no recreate: it could not fix the flag, only flush every flow")
+                    .isZero();
+            assertThat(logs.named("vpp-lbsync-sticky-unsettable")).singleElement().satisfies(e -> {
+                assertThat(e.level()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+                assertThat(e.get("vip")).isEqualTo(WEB);
+                assertThat(e.get("src_ip_sticky")).isEqualTo("true");
+                assertThat(e.get("configured")).isEqualTo("false");
+            });
+        }
+    }
+
+    @Test
     void theJunkVipsOfAClientUnawareOfTheOldHandlersAreRemoved() throws Exception {
         fake = FakeVpp.builder().apiSocket(dir.resolve("api.sock")).lbV2(false).build().start();
         try (VppApiClient naive = VppApiClient.connect(VppApiClientConfig.defaults(fake.apiSocket()), ApiObserver.NONE)) {
