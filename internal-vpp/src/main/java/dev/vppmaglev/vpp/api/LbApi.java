@@ -71,11 +71,27 @@ public final class LbApi {
     private final AtomicReference<TextRead> textRead = new AtomicReference<>();
 
     /**
-     * One {@code show lb vips verbose} in flight on {@code client}: the text (pre-26.10 AS lines
-     * already rewritten, {@link OldLbReads#normalize}) and its strict parse, both shared.
+     * One {@code show lb vips verbose} on {@code client}: the text (pre-26.10 AS lines already
+     * rewritten, {@link OldLbReads#normalize}) and, made on first demand only (a 2 MB text is
+     * not parsed for a reader that parses it its own way), its strict parse; both shared.
      */
-    private record TextRead(VppApiClient client, CompletableFuture<String> text,
-                            CompletableFuture<List<CliVip>> vips) {}
+    private static final class TextRead {
+        final VppApiClient client;
+        final CompletableFuture<String> text;
+        private CompletableFuture<List<CliVip>> vips;
+
+        TextRead(VppApiClient client, CompletableFuture<String> text) {
+            this.client = client;
+            this.text = text;
+        }
+
+        synchronized CompletableFuture<List<CliVip>> vips() {
+            if (vips == null) {
+                vips = text.thenApply(ShowLbVipsParser::parseVerbose);
+            }
+            return vips;
+        }
+    }
 
     /** @param source the current client (the connection manager's, or a fixed one) */
     public LbApi(VppClientSource source) {
@@ -154,7 +170,9 @@ public final class LbApi {
      * Asks for the VIPs, the ASes and the {@code show lb vips verbose} text at once, without
      * awaiting any. The text is asked for once and, on a VPP with the old handlers, the two dumps
      * are built from that same text: a whole-table read costs one (up to 2 MB) text, however
-     * quickly VPP answers.
+     * quickly VPP answers. The text is always a new one, never one already in flight: it must
+     * reflect every call the caller made before (VPP answers one connection in order); other
+     * reads may share it while it is in flight.
      *
      * @return the three futures; if there is no connection, each fails with the {@link VppException}
      */
@@ -166,8 +184,8 @@ public final class LbApi {
             return new Tables(CompletableFuture.failedFuture(e), CompletableFuture.failedFuture(e),
                     CompletableFuture.failedFuture(e));
         }
-        TextRead text = sharedText(c);
-        return new Tables(vipDump(c, () -> text), asDump(c, () -> text), text.text());
+        TextRead text = newText(c);
+        return new Tables(vipDump(c, () -> text), asDump(c, () -> text), text.text);
     }
 
     private static CompletableFuture<String> showText(VppApiClient c) {
@@ -179,17 +197,22 @@ public final class LbApi {
     }
 
     /**
-     * The {@code show lb vips verbose} in flight on {@code c} if there is one (its answer is as
-     * fresh as a new one's), else a new one.
+     * The {@code show lb vips verbose} in flight on {@code c} if there is one (for a read that
+     * made no calls just before, its answer is as fresh as a new one's), else a new one.
      */
     private TextRead sharedText(VppApiClient c) {
         TextRead r = textRead.get();
-        if (r != null && r.client() == c && !r.text().isDone()) {
+        if (r != null && r.client == c && !r.text.isDone()) {
             return r;
         }
+        return newText(c);
+    }
+
+    /** A new {@code show lb vips verbose} on {@code c}, which later reads share while it is in flight. */
+    private TextRead newText(VppApiClient c) {
         boolean old = oldHandlers(c);
         CompletableFuture<String> text = showText(c).thenApply(t -> old ? OldLbReads.normalize(t) : t);
-        TextRead next = new TextRead(c, text, text.thenApply(ShowLbVipsParser::parseVerbose));
+        TextRead next = new TextRead(c, text);
         textRead.set(next);
         return next;
     }
