@@ -73,9 +73,10 @@ public final class SlogEncoder extends EncoderBase<ILoggingEvent> {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Keys the encoder writes itself. */
-    private static final java.util.Set<String> RESERVED = java.util.Set.of("time", "level", "msg", "logger", "error",
-            "stack");
+    /** Keys the encoder writes itself on every record. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("time", "level", "msg", "logger");
+    /** Keys the encoder writes itself when the record carries a throwable. */
+    private static final java.util.Set<String> RESERVED_WITH_THROWABLE = java.util.Set.of("error", "stack");
 
     /** A key and value of one record, in output order. */
     record Attr(String key, Object value) {}
@@ -84,18 +85,20 @@ public final class SlogEncoder extends EncoderBase<ILoggingEvent> {
     static List<Attr> attrs(ILoggingEvent e) {
         List<KeyValuePair> kvs = e.getKeyValuePairs();
         java.util.ArrayList<Attr> out = new java.util.ArrayList<>(kvs == null ? 2 : kvs.size() + 2);
+        IThrowableProxy t = e.getThrowableProxy();
         if (kvs != null) {
             for (KeyValuePair kv : kvs) {
-                // A key that would shadow the record's own fields is kept, renamed: JSON readers
+                // A key that would shadow a field the encoder writes is kept, renamed: JSON readers
                 // keep only one of two equal keys and the event name must not be the one lost.
-                String key = RESERVED.contains(kv.key) ? "attr_" + kv.key : kv.key;
-                out.add(new Attr(key, kv.value));
+                // "error" is the caller's own (vpp-connect-failed error=...) unless a throwable
+                // is attached, whose "error" the encoder writes.
+                boolean shadows = RESERVED.contains(kv.key) || (t != null && RESERVED_WITH_THROWABLE.contains(kv.key));
+                out.add(new Attr(shadows ? "attr_" + kv.key : kv.key, kv.value));
             }
         }
         if (!e.getLoggerName().startsWith("dev.vppmaglev")) {
             out.add(new Attr("logger", e.getLoggerName()));
         }
-        IThrowableProxy t = e.getThrowableProxy();
         if (t != null) {
             out.add(new Attr("error", t.getMessage() == null ? t.getClassName()
                     : t.getClassName() + ": " + t.getMessage()));

@@ -48,6 +48,21 @@ class SlogEncoderTest {
     }
 
     @Test
+    void anErrorAttributeIsWrittenAsItIsUnlessAThrowableBringsItsOwn() {
+        LoggingEvent plain = event("dev.vppmaglev.vpp.X", Level.WARN, "vpp-connect-failed",
+                List.of(new KeyValuePair("error", "connection refused")));
+        String line = new String(new SlogEncoder(SlogEncoder.Format.JSON).encode(plain), StandardCharsets.UTF_8);
+        assertThat(line).contains("\"error\":\"connection refused\"").doesNotContain("attr_error");
+
+        LoggingEvent thrown = event("dev.vppmaglev.vpp.X", Level.WARN, "vpp-connect-failed",
+                List.of(new KeyValuePair("error", "connection refused")));
+        thrown.setThrowableProxy(new ch.qos.logback.classic.spi.ThrowableProxy(new java.io.IOException("boom")));
+        line = new String(new SlogEncoder(SlogEncoder.Format.JSON).encode(thrown), StandardCharsets.UTF_8);
+        assertThat(line).contains("\"attr_error\":\"connection refused\"")
+                .contains("\"error\":\"java.io.IOException: boom\"");
+    }
+
+    @Test
     void attributesNeverShadowTheRecordsOwnFields() {
         LoggingEvent e = event("dev.vppmaglev.vpp.X", Level.WARN, "vpp-api-timeout",
                 List.of(new KeyValuePair("msg", "lb_conf"), new KeyValuePair("level", "x")));
