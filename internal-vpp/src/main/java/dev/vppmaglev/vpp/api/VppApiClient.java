@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -706,8 +707,14 @@ public final class VppApiClient implements AutoCloseable {
         }
         if (type == Messages.MEMCLNT_KEEPALIVE) {
             observer.onMessage(type.name(), Direction.RECV, true);
-            ByteBuffer reply = Messages.MEMCLNT_KEEPALIVE_REPLY.encodeFrame(
-                    table.id(Messages.MEMCLNT_KEEPALIVE_REPLY).orElse(0), clientIndex, ctx, Retval.OK);
+            OptionalInt replyId = table.id(Messages.MEMCLNT_KEEPALIVE_REPLY);
+            if (replyId.isEmpty()) { // never guess an id: VPP's table lacks the reply, so it expects none
+                log.atDebug().setMessage("vpp-api-keepalive-unanswered").addKeyValue("reason",
+                        "no " + Messages.MEMCLNT_KEEPALIVE_REPLY.nameCrc() + " in VPP's message table").log();
+                return;
+            }
+            ByteBuffer reply = Messages.MEMCLNT_KEEPALIVE_REPLY.encodeFrame(replyId.getAsInt(), clientIndex, ctx,
+                    Retval.OK);
             enqueuePriority(new Outgoing(ctx, null, false, reply));
             observer.onMessage(Messages.MEMCLNT_KEEPALIVE_REPLY.name(), Direction.SEND, true);
             return;
