@@ -425,7 +425,7 @@ final class Render {
                     .append("  ").append(style.label("proto")).append(' ').append(protocol(vip.getProtocol()))
                     .append("  ").append(style.label("port")).append(' ').append(port(vip.getPort()))
                     .append("  ").append(style.label("encap")).append(' ').append(dash(vip.getEncap()))
-                    .append("  ").append(style.label("sticky")).append(' ').append(vip.getSrcIpSticky() ? "yes" : "no")
+                    .append("  ").append(style.label("sticky")).append(' ').append(!vip.hasSrcIpSticky() ? "?" : vip.getSrcIpSticky() ? "yes" : "no")
                     .append("  ").append(style.label("lb-index")).append(' ')
                     .append(vip.getLbIndex() < 0 ? "?" : Integer.toString(vip.getLbIndex()));
             if (!vip.getFrontend().isEmpty()) {

@@ -223,7 +223,7 @@ class ShowOutputTest {
                 192.0.2.53  proto udp  port 53  encap gre4  sticky no  lb-index 2  frontend dns
                   no application servers
 
-                198.51.100.0/24  proto any  port all  encap l3dsr  sticky no  lb-index ?
+                198.51.100.0/24  proto any  port all  encap l3dsr  sticky ?  lb-index ?
                   no application servers
                 """);
     }

@@ -160,9 +160,9 @@ final class VppIntegration implements VppControl, AutoCloseable {
                     .setPort(v.key().port())
                     .setEncap(v.encap().keyword())
                     .setNewFlowsTableLength(v.newFlowsTableLength())
-                    .setSrcIpSticky(v.srcIpSticky().orElse(false))
                     .setLbIndex(v.lbIndex())
                     .setFrontend(v.frontend().orElse(""));
+            v.srcIpSticky().ifPresent(vb::setSrcIpSticky);
             for (LbAsState a : v.usedAses()) {
                 vb.addAses(VPPLBAS.newBuilder()
                         .setAddress(ProtoMapper.address(a.address()))
