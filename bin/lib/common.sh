@@ -43,9 +43,12 @@ ensure_built() {
   local jar="$1"
   if [ ! -f "$jar" ] || [ "${MAGLEV_REBUILD:-0}" = 1 ]; then
     echo "building vpp-maglev (first use; takes a minute) ..." >&2
-    (cd "$MAGLEV_TOP" && mvn -B -ntp -q -DskipTests package) >&2 || {
+    # Maven's output (and the terminal resets it prints even when quiet) only if it fails.
+    local out
+    if ! out=$(cd "$MAGLEV_TOP" && mvn -B -ntp -q -DskipTests package 2>&1); then
+      printf '%s\n' "$out" >&2
       echo "error: build failed; run 'mvn -B -ntp package' in $MAGLEV_TOP to see why" >&2
       exit 1
-    }
+    fi
   fi
 }
