@@ -102,6 +102,9 @@ public final class Daemon implements AutoCloseable {
 
         grpc = new GrpcServer(service, metrics, listen, handlers);
         closers.push(grpc);
+        // Runs just before grpc.close(): open WatchEvents streams end with "maglevd is shutting
+        // down" instead of being cancelled (RST_STREAM) when the server's drain gives up.
+        closers.push(service::endWatches);
 
         if (flags.metricsAddr.isBlank()) {
             http = null;

@@ -216,8 +216,9 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting calls, gives running calls one second, then cancels what is left (open
-     * WatchEvents streams).
+     * Stops accepting calls, gives running calls one second, then cancels what is left. Open
+     * WatchEvents streams never end by themselves: the daemon ends them first
+     * ({@code MaglevService.endWatches()}), so the drain does not wait the second for them.
      */
     @Override
     public void close() {
