@@ -18,6 +18,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * The gRPC listeners: TCP ({@code --grpc-addr}, plaintext or TLS, optionally mutual TLS) and,
  * when given, a Unix socket ({@code --grpc-socket}, mode 0660, optional group). Both serve
  * {@code maglev.Maglev}, {@code grpc.health.v1} and (unless {@code --reflection=false}) server
- * reflection; every call is counted in {@code maglev_grpc_requests_total} and its caller
+ * reflection, v1 and v1alpha; every call is counted in {@code maglev_grpc_requests_total} and its caller
  * identified ({@link Peer}); mutating calls are refused when {@link MutationPolicy} says so.
  */
 public final class GrpcServer implements AutoCloseable {
@@ -200,9 +201,17 @@ public final class GrpcServer implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(health.getHealthService(), counting))
                 .executor(executor);
         if (reflection) {
+            // v1 for current grpcurl / grpcui / Postman; v1alpha (deprecated upstream, same
+            // answers) for older grpcurl and evans, which ask only for it.
             b.addService(ProtoReflectionServiceV1.newInstance());
+            b.addService(v1alphaReflection());
         }
         return b.build().start();
+    }
+
+    @SuppressWarnings("deprecation") // v1alpha is deprecated in grpc-java, still what older clients ask
+    private static BindableService v1alphaReflection() {
+        return ProtoReflectionService.newInstance();
     }
 
     /** The bound TCP port (useful with port 0), or -1 without a TCP listener. */
