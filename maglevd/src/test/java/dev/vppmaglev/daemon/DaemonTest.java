@@ -296,6 +296,25 @@ class DaemonTest {
         assertThat(v1alpha.get(30, TimeUnit.SECONDS)).contains("maglev.Maglev", "grpc.health.v1.Health");
     }
 
+    @Test
+    void aListenerThatCannotBindIsNamedWithItsAddress() throws Exception {
+        Path cfg = dir.resolve("maglev.yaml");
+        Flags metricsTaken = new Flags();
+        new CommandLine(metricsTaken).parseArgs("--config", cfg.toString(), "--grpc-addr", "127.0.0.1:0",
+                "--metrics-addr", "127.0.0.1:" + daemon.metricsPort(), "--vpp-api-addr", "");
+        assertThatThrownBy(() -> Daemon.start(metricsTaken, BuildInfo.load(), logging, Instant.now()))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("--metrics-addr 127.0.0.1:" + daemon.metricsPort() + ": cannot listen: Address already in use");
+        Flags grpcTaken = new Flags();
+        new CommandLine(grpcTaken).parseArgs("--config", cfg.toString(), "--grpc-addr", "127.0.0.1:" + daemon.grpcPort(),
+                "--metrics-addr", "127.0.0.1:0", "--vpp-api-addr", "");
+        assertThatThrownBy(() -> Daemon.start(grpcTaken, BuildInfo.load(), logging, Instant.now()))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("--grpc-addr 127.0.0.1:" + daemon.grpcPort() + ": cannot listen: Address already in use");
+        // The running daemon is unharmed.
+        assertThat(get("/liveness").statusCode()).isEqualTo(200);
+    }
+
     /** One WatchEvents client: what it got and how its stream ended. */
     private static final class Watcher implements StreamObserver<Event> {
         final List<Event> events = new CopyOnWriteArrayList<>();

@@ -79,8 +79,13 @@ public final class GrpcServer implements AutoCloseable {
                 if (listen.tlsCert() != null) {
                     b.sslContext(tls(listen));
                 }
-                servers.add(start(b, service, counting, new AccessInterceptor(false, listen.mutations()),
-                        listen.reflection()));
+                try {
+                    servers.add(start(b, service, counting, new AccessInterceptor(false, listen.mutations()),
+                            listen.reflection()));
+                } catch (IOException e) {
+                    throw new IOException("--grpc-addr " + hostPort(listen.tcp()) + ": cannot listen: "
+                            + rootMessage(e), e);
+                }
                 logListen(listen);
             }
             if (listen.socket() != null) {
@@ -148,6 +153,20 @@ public final class GrpcServer implements AutoCloseable {
         }
         throw new IOException("--grpc-socket " + socket + ": another process is serving on it (another maglevd?);"
                 + " refusing to replace it");
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** The innermost cause's message (Netty wraps the BindException): "Address already in use". */
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     private static SslContext tls(GrpcListen listen) throws IOException {
