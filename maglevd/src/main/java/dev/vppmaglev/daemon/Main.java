@@ -178,6 +178,9 @@ public final class Main {
             for (ConfigError ce : e.errors()) {
                 err.println(ce);
             }
+            if (e.errors().stream().allMatch(ConfigError::unreadable)) {
+                return e.kind().exitCode(); // "x: cannot read: no such file" says it all; not a parse error
+            }
             err.printf("%s: %d %s error%s%n", flags.config, e.errors().size(),
                     e.kind() == ConfigException.Kind.PARSE ? "parse" : "semantic",
                     e.errors().size() == 1 ? "" : "s");
