@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -82,12 +83,14 @@ class MaglevdE2ETest {
                 });
                 String aSince = lastTransition(server, "a");
 
-                // Watch backend events in a separate maglevc process; stop b.
+                // Watch backend and frontend events in a separate maglevc process; stop b.
                 Process watch = new ProcessBuilder(Programs.bin("maglevc").toString(), "--server", server,
-                        "watch", "events", "backend").start();
+                        "watch", "events", "backend", "frontend").start();
                 Programs.StreamCollector watched = new Programs.StreamCollector(watch.getInputStream());
                 try {
-                    Thread.sleep(1500); // let the watcher subscribe (JVM start-up)
+                    // Subscribed once the frontend snapshot is printed: a later transition reaches it.
+                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(watched.text())
+                            .containsPattern("frontend site up\\n"));
                     b.stop(0);
                     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(watched.text())
                             .containsPattern("backend b up -> down code=L4CON"));
@@ -120,8 +123,21 @@ class MaglevdE2ETest {
                 Programs.Result a = Programs.maglevc(server, "show", "backend", "a");
                 assertThat(a.stdout()).containsPattern("(?m)^state\\s+up").doesNotContain("restarted");
 
+                // A watcher open at SIGTERM is told why its stream ended, in one line, and exits 1.
+                Process last = new ProcessBuilder(Programs.bin("maglevc").toString(), "--server", server,
+                        "watch", "events", "frontend").start();
+                last.getOutputStream().close();
+                Programs.StreamCollector lastOut = new Programs.StreamCollector(last.getInputStream());
+                Programs.StreamCollector lastErr = new Programs.StreamCollector(last.getErrorStream());
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(lastOut.text())
+                        .containsPattern("frontend site up\\n"));
+
                 assertThat(d.stop()).isZero();
                 assertThat(d.logLines(l -> l.contains("\"msg\":\"stopped\""))).as(d.out.text() + d.err.text()).hasSize(1);
+                assertThat(last.waitFor(30, TimeUnit.SECONDS)).as("maglevc watch ends with the daemon").isTrue();
+                lastErr.join();
+                assertThat(lastErr.lines()).containsExactly("maglevd is shutting down");
+                assertThat(last.exitValue()).isEqualTo(1);
             }
         }
     }
@@ -146,6 +162,30 @@ class MaglevdE2ETest {
                         d.logLines(l -> l.contains("config-reload-failed") && l.contains("sighup")).size() == 1);
                 Programs.Result fe = Programs.maglevc(d.server(), "show", "frontend", "site");
                 assertThat(fe.stdout()).containsPattern("b\\s+weight\\s+50");
+            }
+        }
+    }
+
+    @Test
+    void underNohupItSaysSighupWillNotReloadAndTheRpcStillDoes() throws Exception {
+        try (Backends backends = new Backends("127.0.0.2", "127.0.0.3")) {
+            backends.start("127.0.0.2");
+            backends.start("127.0.0.3");
+            Path cfg = dir.resolve("maglev.yaml");
+            Files.writeString(cfg, config(backends.port, false));
+            // nohup starts maglevd with SIGHUP ignored; the JVM keeps it so.
+            try (Programs.Maglevd d = new Programs.Maglevd(List.of("nohup"), List.of("--config", cfg.toString(),
+                    "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "", "--vpp-api-addr", ""))) {
+                d.awaitStarted(Duration.ofSeconds(60));
+                assertThat(d.logLines(l -> l.contains("\"msg\":\"sighup-unavailable\"")))
+                        .as(d.out.text()).singleElement().satisfies(l -> assertThat(l)
+                                .contains("\"level\":\"WARN\"").contains("nohup").contains("maglevc config reload"));
+                d.signal("HUP"); // ignored: neither a reload nor the end of maglevd
+                Programs.Result r = Programs.maglevc(d.server(), "config", "reload");
+                assertThat(r.exit()).as(r.stderr()).isZero();
+                assertThat(d.logLines(l -> l.contains("\"msg\":\"config-reload\""))).as(d.out.text())
+                        .singleElement().satisfies(l -> assertThat(l).doesNotContain("sighup"));
+                assertThat(d.process.isAlive()).isTrue();
             }
         }
     }

@@ -104,7 +104,12 @@ final class Programs {
         int metricsPort;
 
         Maglevd(List<String> args) throws IOException {
-            List<String> cmd = new ArrayList<>();
+            this(List.of(), args);
+        }
+
+        /** Runs {@code wrapper... bin/maglevd args...}, e.g. under {@code nohup}. */
+        Maglevd(List<String> wrapper, List<String> args) throws IOException {
+            List<String> cmd = new ArrayList<>(wrapper);
             cmd.add(bin("maglevd").toString());
             cmd.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -12,9 +12,20 @@ package dev.vppmaglev.config;
  *                {@code weight 150 out of range 0..100}
  */
 public record ConfigError(String file, int line, int column, String rule, String message) {
-    /** {@code file:line:col: rule: message}, the form every surface prints. */
+    /**
+     * {@code file:line:col: rule: message}, the form every surface prints; a file that cannot be
+     * read at all has no position and reads {@code file: cannot read: reason}.
+     */
     @Override
     public String toString() {
+        if (line == 0 && Rule.READ_ERROR.id().equals(rule)) {
+            return file + ": cannot read: " + message;
+        }
         return file + ":" + line + ":" + column + ": " + rule + ": " + message;
+    }
+
+    /** Whether the file could not be read at all (missing, unreadable, not a regular file). */
+    public boolean unreadable() {
+        return Rule.READ_ERROR.id().equals(rule);
     }
 }

@@ -110,12 +110,12 @@ public final class ConfigLoader {
     private static byte[] read(Path file, Problems problems) {
         try {
             if (Files.isDirectory(file)) {
-                problems.add(Rule.READ_ERROR, 0, 0, "is a directory, not a config file");
+                problems.add(Rule.READ_ERROR, 0, 0, "a directory, not a config file");
                 return null;
             }
             if (Files.exists(file) && !Files.isRegularFile(file)) {
                 // A FIFO or a device would block or never end; a config is a plain file.
-                problems.add(Rule.READ_ERROR, 0, 0, "is not a regular file");
+                problems.add(Rule.READ_ERROR, 0, 0, "not a regular file");
                 return null;
             }
             try (InputStream in = Files.newInputStream(file)) {
@@ -133,10 +133,10 @@ public final class ConfigLoader {
         } catch (AccessDeniedException e) {
             problems.add(Rule.READ_ERROR, 0, 0, "permission denied");
         } catch (FileSystemException e) {
-            problems.add(Rule.READ_ERROR, 0, 0, "cannot read: "
-                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()));
+            problems.add(Rule.READ_ERROR, 0, 0,
+                    e.getReason() != null ? e.getReason() : e.getClass().getSimpleName());
         } catch (IOException | RuntimeException e) {
-            problems.add(Rule.READ_ERROR, 0, 0, "cannot read: " + e.getMessage());
+            problems.add(Rule.READ_ERROR, 0, 0, String.valueOf(e.getMessage()));
         }
         return null;
     }

@@ -49,11 +49,12 @@ class ConfigLoaderRobustnessTest {
     }
 
     @Test
-    void aMissingFileIsAParseErrorAtLineZero(@TempDir Path dir) {
+    void aMissingFileIsAReadErrorWithoutPosition(@TempDir Path dir) {
         Path file = dir.resolve("nope.yaml");
         ConfigException e = loadFails(file);
         assertSingle(e, ConfigException.Kind.PARSE, 0, 0, "read-error", "no such file");
-        assertThat(e.getMessage()).isEqualTo(file + ":0:0: read-error: no such file");
+        assertThat(e.getMessage()).isEqualTo(file + ": cannot read: no such file");
+        assertThat(e.errors().getFirst().unreadable()).isTrue();
     }
 
     @Test
@@ -76,7 +77,7 @@ class ConfigLoaderRobustnessTest {
         Path file = dir.resolve("plain");
         Files.writeString(file, "x");
         assertSingle(loadFails(file.resolve("maglev.yaml")), ConfigException.Kind.PARSE, 0, 0,
-                "read-error", "cannot read: Not a directory");
+                "read-error", "Not a directory");
     }
 
     @Test

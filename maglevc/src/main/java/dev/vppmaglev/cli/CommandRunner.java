@@ -129,7 +129,8 @@ final class CommandRunner {
             case SHOW_VERSION -> {
                 VersionInfo daemon = stub().getVersion(GetVersionRequest.getDefaultInstance());
                 if (json) {
-                    VersionInfo client = VersionInfo.newBuilder().setVersion(Version.maglevc()).build();
+                    VersionInfo client = VersionInfo.newBuilder().setVersion(Version.maglevc())
+                            .setCommit(Version.commit()).setDate(Version.date()).build();
                     out.print("{\n  \"maglevc\": " + indent(json(client)) + ",\n  \"maglevd\": " + indent(json(daemon))
                             + "\n}\n");
                 } else {

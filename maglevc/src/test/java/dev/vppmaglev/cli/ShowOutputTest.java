@@ -44,6 +44,18 @@ class ShowOutputTest {
     }
 
     @Test
+    void showVersionAsJsonNamesBothBuilds() {
+        Cli.Result r = Cli.oneShot(server, "--json", "show", "version");
+        assertThat(r.err()).isEmpty();
+        // maglevc's commit and date come from the build-info file the build writes for every program.
+        assertThat(Version.commit()).as("build-info.sh ran").matches("[0-9a-f]{7,40}(-dirty)?");
+        assertThat(Version.date()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(r.out()).contains("  \"maglevc\": {\n    \"version\": \"" + Version.maglevc() + "\",\n"
+                        + "    \"commit\": \"" + Version.commit() + "\",\n    \"date\": \"" + Version.date() + "\",\n")
+                .contains("\"commit\": \"70167439\"");
+    }
+
+    @Test
     void showFrontends() {
         assertPrints("show frontends", """
                 NAME  ADDRESS      PROTO  PORT  STATE  ACTIVE-POOL  UP/TOTAL

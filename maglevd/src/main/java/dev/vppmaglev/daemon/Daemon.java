@@ -56,69 +56,79 @@ public final class Daemon implements AutoCloseable {
         configs = new ConfigManager(flags.config, new ConfigLoader.Options(flags.vppEnabled()));
         Config config = configs.loadInitial();
 
-        hub = new EventHub(logging::subscriberDemand);
-        logging.streamTo(hub::publish);
+        try {
+            hub = new EventHub(logging::subscriberDemand);
+            logging.streamTo(hub::publish);
 
-        HealthRuntime health = new HealthRuntime(build.version());
-        closers.push(health);
-        checker = health.checker();
-        checker.addListener(new HealthListener() {
-            @Override
-            public void onBackendTransition(BackendTransition t) {
-                hub.publish(ProtoMapper.event(t));
+            HealthRuntime health = new HealthRuntime(build.version());
+            closers.push(health);
+            checker = health.checker();
+            checker.addListener(new HealthListener() {
+                @Override
+                public void onBackendTransition(BackendTransition t) {
+                    hub.publish(ProtoMapper.event(t));
+                }
+
+                @Override
+                public void onFrontendTransition(FrontendTransition t) {
+                    hub.publish(ProtoMapper.event(t));
+                }
+            });
+            PrometheusRegistry registry = new PrometheusRegistry();
+            DaemonMetrics metrics = new DaemonMetrics(registry, checker);
+            checker.addListener(metrics);
+            configs.onApply(checker::apply);
+
+            VppControl vpp;
+            Supplier<String> vppNotReady = () -> null;
+            if (flags.vppEnabled()) {
+                Path statsSocket = flags.vppStatsAddr == null || flags.vppStatsAddr.isBlank()
+                        ? null : Path.of(flags.vppStatsAddr);
+                VppMetrics vppMetrics = new VppMetrics(registry);
+                VppIntegration integration = new VppIntegration(Path.of(flags.vppApiAddr), statsSocket, checker,
+                        vppMetrics, vppMetrics, startedAt, Clock.systemUTC());
+                VppMetrics.registerGauges(registry, integration::vppInfo, integration::bootTime, Clock.systemUTC());
+                VipCounterMetrics.register(registry, integration::countersSnapshot);
+                vpp = integration;
+                vppNotReady = integration::notReadyReason;
+                vppIntegration = integration;
+            } else {
+                vpp = new VppControl.Disabled();
+                vppIntegration = null;
             }
 
-            @Override
-            public void onFrontendTransition(FrontendTransition t) {
-                hub.publish(ProtoMapper.event(t));
+            handlers = Executors.newVirtualThreadPerTaskExecutor();
+            closers.push(handlers::shutdownNow);
+            MaglevService service = new MaglevService(checker, configs, vpp, hub, logging, build, startedAt, handlers);
+
+            grpc = new GrpcServer(service, metrics, listen, handlers);
+            closers.push(grpc);
+            // Runs just before grpc.close(): open WatchEvents streams end with "maglevd is shutting
+            // down" instead of being cancelled (RST_STREAM) when the server's drain gives up.
+            closers.push(service::endWatches);
+
+            if (flags.metricsAddr.isBlank()) {
+                http = null;
+            } else {
+                Supplier<String> vppReadiness = vppNotReady;
+                Supplier<String> notReady = () -> !running ? "starting" : vppReadiness.get();
+                http = new HttpEndpoints(ListenAddress.parse(flags.metricsAddr), registry, notReady);
+                closers.push(http);
             }
-        });
-        PrometheusRegistry registry = new PrometheusRegistry();
-        DaemonMetrics metrics = new DaemonMetrics(registry, checker);
-        checker.addListener(metrics);
-        configs.onApply(checker::apply);
 
-        VppControl vpp;
-        Supplier<String> vppNotReady = () -> null;
-        if (flags.vppEnabled()) {
-            Path statsSocket = flags.vppStatsAddr == null || flags.vppStatsAddr.isBlank()
-                    ? null : Path.of(flags.vppStatsAddr);
-            VppMetrics vppMetrics = new VppMetrics(registry);
-            VppIntegration integration = new VppIntegration(Path.of(flags.vppApiAddr), statsSocket, checker,
-                    vppMetrics, vppMetrics, startedAt, Clock.systemUTC());
-            VppMetrics.registerGauges(registry, integration::vppInfo, integration::bootTime, Clock.systemUTC());
-            VipCounterMetrics.register(registry, integration::countersSnapshot);
-            vpp = integration;
-            vppNotReady = integration::notReadyReason;
-            vppIntegration = integration;
-        } else {
-            vpp = new VppControl.Disabled();
-            vppIntegration = null;
-        }
-
-        handlers = Executors.newVirtualThreadPerTaskExecutor();
-        closers.push(handlers::shutdownNow);
-        MaglevService service = new MaglevService(checker, configs, vpp, hub, logging, build, startedAt, handlers);
-
-        grpc = new GrpcServer(service, metrics, listen, handlers);
-        closers.push(grpc);
-
-        if (flags.metricsAddr.isBlank()) {
-            http = null;
-        } else {
-            Supplier<String> vppReadiness = vppNotReady;
-            Supplier<String> notReady = () -> !running ? "starting" : vppReadiness.get();
-            http = new HttpEndpoints(ListenAddress.parse(flags.metricsAddr), registry, notReady);
-            closers.push(http);
-        }
-
-        // Listeners first: a check may probe maglevd's own endpoints, and operators can watch
-        // the very first transitions.
-        checker.apply(config);
-        if (vppIntegration != null) {
-            // After the first apply: the reconciler never syncs before the checker has a config.
-            vppIntegration.start();
-            closers.push(vppIntegration);
+            // Listeners first: a check may probe maglevd's own endpoints, and operators can watch
+            // the very first transitions.
+            checker.apply(config);
+            if (vppIntegration != null) {
+                // After the first apply: the reconciler never syncs before the checker has a config.
+                vppIntegration.start();
+                closers.push(vppIntegration);
+            }
+        } catch (IOException | RuntimeException e) {
+            // A listener that cannot bind: stop what already started (checker, handlers, the
+            // other listener) so a failed start leaves nothing running.
+            close();
+            throw e;
         }
         running = true;
         grpc.serving();

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code maglevd}: parses flags, then either prints the version, checks the config
@@ -97,7 +98,7 @@ public final class Main {
         CountDownLatch stop = new CountDownLatch(1);
         AtomicReference<Daemon> running = new AtomicReference<>();
         AtomicBoolean reloadPending = new AtomicBoolean();
-        Signal.handle(new Signal("HUP"), s -> {
+        SignalHandler hupBefore = Signal.handle(new Signal("HUP"), s -> {
             Daemon d = running.get();
             if (stop.getCount() == 0) {
                 log.atInfo().setMessage("sighup-ignored").addKeyValue("reason", "shutting down").log();
@@ -108,6 +109,14 @@ public final class Main {
                 reloadAsync(d, log);
             }
         });
+        if (hupBefore == SignalHandler.SIG_IGN) {
+            // Started with SIGHUP ignored (nohup, some supervisors): the JVM keeps it ignored and
+            // installs no handler (HotSpot JVM_RegisterSignal), so a SIGHUP would reload nothing.
+            log.atWarn().setMessage("sighup-unavailable")
+                    .addKeyValue("reason", "SIGHUP was ignored when maglevd started (nohup?); the JVM keeps it"
+                            + " ignored, so SIGHUP will not reload the config")
+                    .addKeyValue("instead", "maglevc config reload (the ReloadConfig RPC)").log();
+        }
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
 
@@ -168,6 +177,9 @@ public final class Main {
         } catch (ConfigException e) {
             for (ConfigError ce : e.errors()) {
                 err.println(ce);
+            }
+            if (e.errors().stream().allMatch(ConfigError::unreadable)) {
+                return e.kind().exitCode(); // "x: cannot read: no such file" says it all; not a parse error
             }
             err.printf("%s: %d %s error%s%n", flags.config, e.errors().size(),
                     e.kind() == ConfigException.Kind.PARSE ? "parse" : "semantic",

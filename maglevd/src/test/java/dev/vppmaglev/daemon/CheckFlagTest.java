@@ -51,6 +51,15 @@ class CheckFlagTest {
     }
 
     @Test
+    void aMissingFileSaysItCannotBeReadAndCountsNoParseErrors() {
+        Path missing = dir.resolve("nope.yaml");
+        int rc = Main.run(new String[] {"--check", "--config", missing.toString(), "--vpp-api-addr", ""},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(rc).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(missing + ": cannot read: no such file\n");
+    }
+
+    @Test
     void badFlagIsAUsageError() {
         int rc = Main.run(new String[] {"--no-such-flag"}, new PrintStream(out), new PrintStream(err));
         assertThat(rc).isEqualTo(Main.EXIT_USAGE);

@@ -18,6 +18,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * The gRPC listeners: TCP ({@code --grpc-addr}, plaintext or TLS, optionally mutual TLS) and,
  * when given, a Unix socket ({@code --grpc-socket}, mode 0660, optional group). Both serve
  * {@code maglev.Maglev}, {@code grpc.health.v1} and (unless {@code --reflection=false}) server
- * reflection; every call is counted in {@code maglev_grpc_requests_total} and its caller
+ * reflection, v1 and v1alpha; every call is counted in {@code maglev_grpc_requests_total} and its caller
  * identified ({@link Peer}); mutating calls are refused when {@link MutationPolicy} says so.
  */
 public final class GrpcServer implements AutoCloseable {
@@ -78,8 +79,13 @@ public final class GrpcServer implements AutoCloseable {
                 if (listen.tlsCert() != null) {
                     b.sslContext(tls(listen));
                 }
-                servers.add(start(b, service, counting, new AccessInterceptor(false, listen.mutations()),
-                        listen.reflection()));
+                try {
+                    servers.add(start(b, service, counting, new AccessInterceptor(false, listen.mutations()),
+                            listen.reflection()));
+                } catch (IOException e) {
+                    throw new IOException("--grpc-addr " + hostPort(listen.tcp()) + ": cannot listen: "
+                            + rootMessage(e), e);
+                }
                 logListen(listen);
             }
             if (listen.socket() != null) {
@@ -149,6 +155,20 @@ public final class GrpcServer implements AutoCloseable {
                 + " refusing to replace it");
     }
 
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** The innermost cause's message (Netty wraps the BindException): "Address already in use". */
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+
     private static SslContext tls(GrpcListen listen) throws IOException {
         try {
             SslContextBuilder b = GrpcSslContexts.configure(
@@ -200,9 +220,17 @@ public final class GrpcServer implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(health.getHealthService(), counting))
                 .executor(executor);
         if (reflection) {
+            // v1 for current grpcurl / grpcui / Postman; v1alpha (deprecated upstream, same
+            // answers) for older grpcurl and evans, which ask only for it.
             b.addService(ProtoReflectionServiceV1.newInstance());
+            b.addService(v1alphaReflection());
         }
         return b.build().start();
+    }
+
+    @SuppressWarnings("deprecation") // v1alpha is deprecated in grpc-java, still what older clients ask
+    private static BindableService v1alphaReflection() {
+        return ProtoReflectionService.newInstance();
     }
 
     /** The bound TCP port (useful with port 0), or -1 without a TCP listener. */
@@ -216,8 +244,9 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting calls, gives running calls one second, then cancels what is left (open
-     * WatchEvents streams).
+     * Stops accepting calls, gives running calls one second, then cancels what is left. Open
+     * WatchEvents streams never end by themselves: the daemon ends them first
+     * ({@code MaglevService.endWatches()}), so the drain does not wait the second for them.
      */
     @Override
     public void close() {

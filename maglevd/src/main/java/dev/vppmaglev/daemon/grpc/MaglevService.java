@@ -56,6 +56,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +75,8 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
     public static final int WATCH_QUEUE_CAPACITY = 4096;
     /** WatchEvents streams open at once; more are refused with RESOURCE_EXHAUSTED. */
     public static final int MAX_WATCHERS = 4096;
+    /** How open and new WatchEvents streams end once {@link #endWatches()} ran. */
+    static final Status SHUTTING_DOWN = Status.UNAVAILABLE.withDescription("maglevd is shutting down");
 
     private final Checker checker;
     private final ConfigManager configs;
@@ -82,6 +86,8 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
     private final BuildInfo build;
     private final Instant startedAt;
     private final Executor watchExecutor;
+    private final Set<WatchStream> watches = ConcurrentHashMap.newKeySet();
+    private volatile boolean shuttingDown;
 
     public MaglevService(Checker checker, ConfigManager configs, VppControl vpp, EventHub hub,
                          Logging logging, BuildInfo build, Instant startedAt, Executor watchExecutor) {
@@ -266,7 +272,15 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
             return;
         }
         ServerCallStreamObserver<Event> call = (ServerCallStreamObserver<Event>) out;
-        WatchStream stream = new WatchStream(call, watchExecutor);
+        WatchStream stream = new WatchStream(call, watchExecutor, watches::remove);
+        // Registered before the flag is read, endWatches() sets the flag before it looks: a stream
+        // starting during shutdown is either refused here or ended there.
+        watches.add(stream);
+        if (shuttingDown) {
+            watches.remove(stream);
+            out.onError(SHUTTING_DOWN.asRuntimeException());
+            return;
+        }
         // Subscribe while the checker cannot publish a transition: the snapshot comes first, every
         // later transition after it. Lock order is always checker -> hub (the checker publishes
         // under its lock), never the reverse.
@@ -279,6 +293,25 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
             return hub.subscribe(filter, WATCH_QUEUE_CAPACITY, snapshot, stream::drainSoon, stream::overflow);
         });
         stream.start(sub);
+    }
+
+    /**
+     * Ends every open WatchEvents stream with UNAVAILABLE "maglevd is shutting down" (what maglevc
+     * prints as its one error line) and refuses new ones the same way. The daemon calls it just
+     * before the gRPC server shuts down (behaviour.md §1.2: active streams are closed), so the
+     * server's drain does not wait on streams that would never end by themselves. Returns at
+     * once; queued events are still written while the transport takes them.
+     */
+    public void endWatches() {
+        shuttingDown = true;
+        for (WatchStream w : watches) {
+            w.end(SHUTTING_DOWN);
+        }
+    }
+
+    /** WatchEvents streams open now (started and not yet ended). */
+    public int openWatches() {
+        return watches.size();
     }
 
     private static LogLevel logLevel(String s) {

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,19 +23,39 @@ final class WatchStream {
     private final Executor executor;
     private final AtomicInteger wip = new AtomicInteger();
     private volatile EventHub.Subscription sub;
+    private final Consumer<WatchStream> onDone;
     private volatile String overflowReason;
+    private volatile Status endStatus;
     private boolean done;
 
-    WatchStream(ServerCallStreamObserver<Event> call, Executor executor) {
+    /**
+     * @param onDone runs once the stream is over for whatever reason (the client cancelled, the
+     *               hub cut it off, {@link #end}), so the service can forget it
+     */
+    WatchStream(ServerCallStreamObserver<Event> call, Executor executor, Consumer<WatchStream> onDone) {
         this.call = call;
         this.executor = executor;
+        this.onDone = onDone;
     }
 
     /** Must run inside the RPC method (gRPC wants the handlers set before it returns). */
     void start(EventHub.Subscription subscription) {
         this.sub = subscription;
-        call.setOnCancelHandler(subscription::close);
+        call.setOnCancelHandler(() -> {
+            subscription.close();
+            onDone.accept(this);
+        });
         call.setOnReadyHandler(this::drainSoon);
+        drainSoon();
+    }
+
+    /**
+     * Ends the stream from the daemon's side with {@code status} (e.g. UNAVAILABLE at shutdown):
+     * what is queued is still written while the transport takes it, then the stream closes with
+     * {@code status}. Returns at once; the writing happens on the executor.
+     */
+    void end(Status status) {
+        endStatus = status;
         drainSoon();
     }
 
@@ -69,12 +90,12 @@ final class WatchStream {
             if (reason != null) {
                 done = true;
                 log.atWarn().setMessage("watch-dropped").addKeyValue("reason", reason).log();
+                onDone.accept(this);
                 call.onError(Status.RESOURCE_EXHAUSTED.withDescription(reason).asRuntimeException());
                 return;
             }
             if (call.isCancelled()) {
-                done = true;
-                s.close();
+                finish(s);
                 return;
             }
             while (call.isReady()) {
@@ -84,10 +105,21 @@ final class WatchStream {
                 }
                 call.onNext(e);
             }
+            Status end = endStatus;
+            if (end != null) {
+                // What the transport did not take now is dropped: shutdown waits for no one.
+                finish(s);
+                call.onError(end.asRuntimeException());
+            }
         } catch (RuntimeException e) {
             // The client went away between isReady() and onNext().
-            done = true;
-            s.close();
+            finish(s);
         }
+    }
+
+    private void finish(EventHub.Subscription s) {
+        done = true;
+        s.close();
+        onDone.accept(this);
     }
 }

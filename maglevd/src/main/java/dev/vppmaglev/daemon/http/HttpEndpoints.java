@@ -28,11 +28,17 @@ public final class HttpEndpoints implements AutoCloseable {
 
     /**
      * @param readiness returns {@code null} when ready, else why not (one line)
-     * @throws IOException when the address cannot be bound
+     * @throws IOException when the address cannot be bound; the message names the flag and the
+     *                     address, e.g. {@code --metrics-addr 127.0.0.1:9091: cannot listen:
+     *                     Address already in use}
      */
     public HttpEndpoints(InetSocketAddress addr, PrometheusRegistry registry, Supplier<String> readiness)
             throws IOException {
-        server = HttpServer.create(addr, 64);
+        try {
+            server = HttpServer.create(addr, 64);
+        } catch (IOException e) {
+            throw new IOException("--metrics-addr " + hostPort(addr) + ": cannot listen: " + e.getMessage(), e);
+        }
         executor = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("http-", 0).factory());
         server.setExecutor(executor);
         server.createContext("/metrics", new MetricsHandler(registry));
@@ -44,6 +50,11 @@ public final class HttpEndpoints implements AutoCloseable {
         server.createContext("/", ex -> reply(ex, 404, "not found; try /metrics, /liveness or /readiness\n"));
         server.start();
         log.atInfo().setMessage("metrics-listen").addKeyValue("addr", server.getAddress().toString()).log();
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** The bound port (useful with port 0). */

@@ -102,6 +102,7 @@ class MaglevServiceTest {
     private ScheduledExecutorService timer;
     private ExecutorService handlers;
     private Checker checker;
+    private MaglevService service;
     private Server server;
     private ManagedChannel channel;
     private MaglevGrpc.MaglevBlockingStub stub;
@@ -136,7 +137,7 @@ class MaglevServiceTest {
         configs.onApply(checker::apply);
         checker.apply(configs.loadInitial());
 
-        MaglevService service = new MaglevService(checker, configs, new VppControl.Disabled(), hub, logging,
+        service = new MaglevService(checker, configs, new VppControl.Disabled(), hub, logging,
                 new BuildInfo("1.2.3", "abc", "today"), Instant.now(), handlers);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).addService(service).executor(handlers).build().start();
@@ -342,5 +343,42 @@ class MaglevServiceTest {
                 .setLogLevel("chatty").build());
         assertThatThrownBy(it::hasNext).isInstanceOf(StatusRuntimeException.class)
                 .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("chatty");
+    }
+
+    @Test
+    void endWatchesEndsOpenStreamsAndRefusesNewOnesWithUnavailable() throws Exception {
+        List<Event> got = new CopyOnWriteArrayList<>();
+        CompletableFuture<Status> ended = new CompletableFuture<>();
+        MaglevGrpc.newStub(channel).watchEvents(WatchRequest.newBuilder().setFrontend(true).build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(Event e) {
+                        got.add(e);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        ended.complete(Status.fromThrowable(t));
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        ended.complete(Status.OK);
+                    }
+                });
+        await().atMost(Duration.ofSeconds(5)).until(() -> !got.isEmpty());
+
+        service.endWatches();
+
+        Status s = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(s.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(s.getDescription()).isEqualTo("maglevd is shutting down");
+        // The service forgot the stream (the hub too), and a new one is refused the same way.
+        await().atMost(Duration.ofSeconds(5)).until(() -> service.openWatches() == 0);
+        var late = MaglevGrpc.newBlockingStub(channel).watchEvents(WatchRequest.getDefaultInstance());
+        assertThatThrownBy(late::hasNext).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(e.getStatus().getDescription()).isEqualTo("maglevd is shutting down");
+        });
     }
 }
