@@ -70,6 +70,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MaglevService extends MaglevGrpc.MaglevImplBase {
     private static final Logger log = LoggerFactory.getLogger(MaglevService.class);
+    /** The audit records: logged whatever the daemon's level (Logging.AUDIT). */
+    private static final Logger AUDIT = LoggerFactory.getLogger(Logging.AUDIT);
 
     /** Undelivered events a WatchEvents client may have before it is cut off. */
     public static final int WATCH_QUEUE_CAPACITY = 4096;
@@ -130,7 +132,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
             String fe = GrpcErrors.name("frontend", req.getFrontend());
             String pool = GrpcErrors.name("pool", req.getPool());
             String be = GrpcErrors.name("backend", req.getBackend());
-            if (req.getWeight() > PoolBackend.MAX_WEIGHT) {
+            if (Integer.compareUnsigned(req.getWeight(), PoolBackend.MAX_WEIGHT) > 0) { // uint32 on the wire
                 throw new InvalidArgumentException("weight " + Integer.toUnsignedString(req.getWeight())
                         + " out of range 0.." + PoolBackend.MAX_WEIGHT);
             }
@@ -219,7 +221,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
      * log subscribers like every log record.
      */
     private static org.slf4j.spi.LoggingEventBuilder audit(String method) {
-        return log.atInfo().setMessage("grpc-mutation").addKeyValue("method", method)
+        return AUDIT.atInfo().setMessage("grpc-mutation").addKeyValue("method", method)
                 .addKeyValue("peer", Peer.current().describe());
     }
 

@@ -27,6 +27,11 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class Logging {
     private static final String OWN = "dev.vppmaglev";
+    /**
+     * The logger of the audit records ({@code grpc-mutation}): always INFO, written to stdout
+     * whatever the daemon's level, so {@code set log level error} cannot hide a change (nor itself).
+     */
+    public static final String AUDIT = "dev.vppmaglev.audit";
 
     private final LoggerContext ctx;
     private volatile LogLevel consoleLevel;
@@ -71,7 +76,7 @@ public final class Logging {
         Filter<ILoggingEvent> threshold = new Filter<>() {
             @Override
             public FilterReply decide(ILoggingEvent e) {
-                return LogLevel.of(e.getLevel()).compareTo(logging.consoleLevel) >= 0
+                return LogLevel.of(e.getLevel()).compareTo(logging.consoleLevel) >= 0 || AUDIT.equals(e.getLoggerName())
                         ? FilterReply.NEUTRAL : FilterReply.DENY;
             }
         };
@@ -114,6 +119,7 @@ public final class Logging {
         SLF4JBridgeHandler.install();
         // Netty's domain-socket channels warn per connection about SO_KEEPALIVE, which gRPC sets.
         ctx.getLogger("io.netty.bootstrap").setLevel(Level.ERROR);
+        ctx.getLogger(AUDIT).setLevel(Level.INFO); // its own level: applyThresholds never lowers it
         logging.applyThresholds();
         return logging;
     }

@@ -221,6 +221,25 @@ class MaglevServiceTest {
     }
 
     @Test
+    void changesAreAuditedWhateverTheLogLevel() {
+        stub.setLogLevel(SetLogLevelRequest.newBuilder().setLevel("error").build());
+        stub.pauseBackend(BackendRequest.newBuilder().setName("a").build());
+        stub.setFrontendPoolBackendWeight(SetWeightRequest.newBuilder()
+                .setFrontend("web").setPool("primary").setBackend("a").setWeight(25).build());
+        stub.setLogLevel(SetLogLevelRequest.newBuilder().setLevel("info").build());
+
+        String log = logs.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("\"method\":\"SetLogLevel\"").contains("\"to\":\"error\"")
+                .contains("\"method\":\"PauseBackend\"").contains("\"method\":\"SetFrontendPoolBackendWeight\"")
+                .contains("\"to\":\"info\"");
+        // while at error, the daemon's other INFO records stay out
+        int errorAt = log.indexOf("\"to\":\"error\"");
+        int infoAt = log.indexOf("\"to\":\"info\"");
+        assertThat(log.substring(errorAt, infoAt).lines().filter(l -> l.contains("\"level\":\"INFO\""))
+                .filter(l -> !l.contains("grpc-mutation"))).isEmpty();
+    }
+
+    @Test
     void badRequestsGetTheRightStatusAndChangeNothing() {
         assertThat(code(() -> stub.getBackend(GetBackendRequest.newBuilder().setName("nope").build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
@@ -238,6 +257,11 @@ class MaglevServiceTest {
         assertThat(code(() -> stub.setFrontendPoolBackendWeight(SetWeightRequest.newBuilder()
                 .setFrontend("web").setPool("primary").setBackend("a").setWeight(101).build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        // a uint32 above 2^31 (negative as a Java int) is out of range too, said as sent
+        assertThatThrownBy(() -> stub.setFrontendPoolBackendWeight(SetWeightRequest.newBuilder()
+                .setFrontend("web").setPool("primary").setBackend("a").setWeight(0x8000_0000).build()))
+                .isInstanceOf(StatusRuntimeException.class)
+                .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("weight 2147483648 out of range");
         assertThat(code(() -> stub.setFrontendPoolBackendWeight(SetWeightRequest.newBuilder()
                 .setFrontend("web").setPool("nope").setBackend("a").setWeight(1).build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
