@@ -26,7 +26,16 @@ record Env(InputStream in, PrintStream out, PrintStream err, Map<String, String>
     /** The real process. */
     static Env system() {
         return new Env(System.in, System.out, System.err, System.getenv(), onTerminal(),
-                new LazyZoneClock(), Path.of(System.getProperty("user.home")));
+                new LazyZoneClock(), home(System.getenv("HOME")));
+    }
+
+    /**
+     * The user's home: {@code $HOME} as the shell has it (what {@code sudo -E}, a test or a
+     * container sets), else the JVM's {@code user.home} (from the password file).
+     */
+    static Path home(String homeVariable) {
+        return homeVariable == null || homeVariable.isBlank() ? Path.of(System.getProperty("user.home"))
+                : Path.of(homeVariable);
     }
 
     /**

@@ -90,7 +90,13 @@ final class Shell {
                 .signalHandler(Terminal.SignalHandler.SIG_IGN)
                 .build()) {
             Attributes original = terminal.getAttributes();
-            Thread restore = new Thread(() -> terminal.setAttributes(original), "maglevc-restore-terminal");
+            Thread restore = new Thread(() -> {
+                try {
+                    terminal.setAttributes(original);
+                } catch (RuntimeException closed) {
+                    // JLine's own shutdown hook got there first: it closed (and restored) the terminal
+                }
+            }, "maglevc-restore-terminal");
             Runtime.getRuntime().addShutdownHook(restore);
             try {
                 return new Shell(terminal, connection, style, json, env.clock(), env.home().resolve(".maglevc_history"))

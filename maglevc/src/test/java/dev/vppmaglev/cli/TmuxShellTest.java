@@ -141,5 +141,7 @@ class TmuxShellTest {
         awaitScreen(s -> s.contains("echo,icanon,icrnl,isig,opost,"));
         keys("echo typed-and-echoed", "Enter");
         awaitScreen(s -> s.contains("bash$ echo typed-and-echoed\ntyped-and-echoed"));
+        // the history went to $HOME, not to the password file's home directory
+        assertThat(Files.readString(home.resolve(".maglevc_history"))).contains("sh ver");
     }
 }
