@@ -14,7 +14,7 @@ import java.util.Locale;
  * strips gRPC's boilerplate ({@code rpc error: code = ... desc = ...}), used alike by one-shot
  * mode, scripts on stdin and the shell.
  *
- * @param message one line, no trailing period, e.g. {@code backend "x" not found}
+ * @param message one line, no trailing period, e.g. {@code no backend named "x"}
  * @param status the exit status ({@link ExitStatus})
  */
 record Failure(String message, int status) {
@@ -46,6 +46,11 @@ record Failure(String message, int status) {
         }
         if (status.getCode() == Status.Code.UNAVAILABLE && isTransport(status)) {
             return new Failure("cannot reach maglevd at " + address.display() + ": " + reason(status),
+                    ExitStatus.UNREACHABLE);
+        }
+        if (status.getCode() == Status.Code.CANCELLED && description.startsWith("RST_STREAM")) {
+            // the daemon went away mid-stream without ending it (killed): gRPC's words are not the operator's
+            return new Failure("lost the connection to maglevd at " + address.display() + " (stream reset)",
                     ExitStatus.UNREACHABLE);
         }
         if (description.isEmpty()) {

@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -73,9 +75,12 @@ final class LiveNames implements NameSource {
                 }
             }
             case BACKEND -> {
+                Set<String> members = poolMembers(args.get("frontend"), args.get("pool"));
                 for (BackendInfo b : backends()) {
-                    out.add(new Name(b.getName(), "backend " + Render.stripHostMask(b.getAddress()) + " "
-                            + Render.state(b.getState())));
+                    if (members == null || members.contains(b.getName())) {
+                        out.add(new Name(b.getName(), "backend " + Render.stripHostMask(b.getAddress()) + " "
+                                + Render.state(b.getState())));
+                    }
                 }
             }
             case HEALTHCHECK -> {
@@ -86,6 +91,29 @@ final class LiveNames implements NameSource {
             }
         }
         return out;
+    }
+
+    /**
+     * The backends of {@code pool} of {@code frontend} (the backend slot of
+     * {@code set frontend F pool P backend}), or {@code null} for every backend: outside that
+     * command, or when the daemon does not know the frontend and pool (its error will say so).
+     */
+    private Set<String> poolMembers(String frontend, String pool) {
+        if (frontend == null || pool == null) {
+            return null;
+        }
+        for (FrontendInfo f : frontends()) {
+            if (f.getName().equals(frontend)) {
+                for (PoolInfo p : f.getPoolsList()) {
+                    if (p.getName().equals(pool)) {
+                        Set<String> names = new HashSet<>();
+                        p.getBackendsList().forEach(b -> names.add(b.getName()));
+                        return names;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private List<FrontendInfo> frontends() {

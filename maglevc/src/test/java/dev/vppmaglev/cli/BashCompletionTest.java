@@ -77,6 +77,9 @@ class BashCompletionTest {
         assertThat(complete(server + " show backend ng")).containsExactly("nginx0", "nginx1", "nginx2", "nginx3");
         assertThat(complete(server + " set frontend web pool ")).containsExactly("primary", "fallback");
         assertThat(complete(server + " set frontend web6 pool m")).containsExactly("main");
+        // the backend of "set frontend F pool P backend" is one of that pool's members
+        assertThat(complete(server + " set frontend web pool primary backend ")).containsExactly("nginx0", "nginx1");
+        assertThat(complete(server + " set frontend web6 pool main backend ng")).containsExactly("nginx0", "nginx3");
     }
 
     @Test
