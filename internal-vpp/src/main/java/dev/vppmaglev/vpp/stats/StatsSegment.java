@@ -329,38 +329,14 @@ public final class StatsSegment implements AutoCloseable {
      */
     public long scalar(StatsEntry entry) throws StatsException {
         Objects.requireNonNull(entry, "entry");
-        long start = System.nanoTime();
-        try {
-            for (;;) {
-                Directory dir = directory(start);
-                long epoch = beginRead(start, entry.name());
-                if (epoch == dir.epoch()) {
-                    try {
-                        long entryOff = entryOffset(dir, entry);
-                        EntryType type = typeAt(entryOff);
-                        if (!type.isScalar()) {
-                            if (endRead(epoch)) {
-                                throw new StatsEntryTypeException(entry.name(), type, "a scalar or gauge");
-                            }
-                        } else {
-                            long value = seg.get(U64, entryOff + ENTRY_VALUE);
-                            if (endRead(epoch)) {
-                                return value;
-                            }
-                        }
-                    } catch (StatsFormatException e) {
-                        if (endRead(epoch)) {
-                            throw e;
-                        }
-                    }
-                }
-                retried(start, entry.name());
+        return consistently(entry.name(), dir -> {
+            long entryOff = entryOffset(dir, entry);
+            EntryType type = typeAt(entryOff);
+            if (!type.isScalar()) {
+                throw new StatsEntryTypeException(entry.name(), type, "a scalar or gauge");
             }
-        } catch (IllegalStateException e) {
-            throw closedError(e);
-        } catch (InternalError e) {
-            throw memoryFault(e);
-        }
+            return seg.get(U64, entryOff + ENTRY_VALUE);
+        });
     }
 
     /**
@@ -427,60 +403,17 @@ public final class StatsSegment implements AutoCloseable {
 
     private PacketsBytes readCombined(StatsEntry entry, int index) throws StatsException {
         Objects.requireNonNull(entry, "entry");
-        long start = System.nanoTime();
-        try {
-            for (;;) {
-                Directory dir = directory(start);
-                long epoch = beginRead(start, entry.name());
-                if (epoch == dir.epoch()) {
-                    try {
-                        // packets and bytes come from one attempt, so from one consistent state
-                        long packets = readSum(dir, entry, index, true, 0);
-                        long bytes = readSum(dir, entry, index, true, 8);
-                        if (endRead(epoch)) {
-                            return packets == 0 && bytes == 0 ? PacketsBytes.ZERO : new PacketsBytes(packets, bytes);
-                        }
-                    } catch (StatsFormatException | StatsEntryTypeException | StatsNoSuchEntryException e) {
-                        if (endRead(epoch)) {
-                            throw e;
-                        }
-                    }
-                }
-                retried(start, entry.name());
-            }
-        } catch (IllegalStateException e) {
-            throw closedError(e);
-        } catch (InternalError e) {
-            throw memoryFault(e);
-        }
+        return consistently(entry.name(), dir -> {
+            // packets and bytes come from one attempt, so from one consistent state
+            long packets = readSum(dir, entry, index, true, 0);
+            long bytes = readSum(dir, entry, index, true, 8);
+            return packets == 0 && bytes == 0 ? PacketsBytes.ZERO : new PacketsBytes(packets, bytes);
+        });
     }
 
     private long readCounter(StatsEntry entry, int index) throws StatsException {
         Objects.requireNonNull(entry, "entry");
-        long start = System.nanoTime();
-        try {
-            for (;;) {
-                Directory dir = directory(start);
-                long epoch = beginRead(start, entry.name());
-                if (epoch == dir.epoch()) {
-                    try {
-                        long value = readSum(dir, entry, index, false, 0);
-                        if (endRead(epoch)) {
-                            return value;
-                        }
-                    } catch (StatsFormatException | StatsEntryTypeException | StatsNoSuchEntryException e) {
-                        if (endRead(epoch)) {
-                            throw e;
-                        }
-                    }
-                }
-                retried(start, entry.name());
-            }
-        } catch (IllegalStateException e) {
-            throw closedError(e);
-        } catch (InternalError e) {
-            throw memoryFault(e);
-        }
+        return consistently(entry.name(), dir -> readSum(dir, entry, index, false, 0));
     }
 
     /**
@@ -547,30 +480,7 @@ public final class StatsSegment implements AutoCloseable {
 
     private long[][] readVector(StatsEntry entry, boolean combined) throws StatsException {
         Objects.requireNonNull(entry, "entry");
-        long start = System.nanoTime();
-        try {
-            for (;;) {
-                Directory dir = directory(start);
-                long epoch = beginRead(start, entry.name());
-                if (epoch == dir.epoch()) {
-                    try {
-                        long[][] result = copyVector(dir, entry, combined);
-                        if (endRead(epoch)) {
-                            return result;
-                        }
-                    } catch (StatsFormatException | StatsEntryTypeException | StatsNoSuchEntryException e) {
-                        if (endRead(epoch)) {
-                            throw e;
-                        }
-                    }
-                }
-                retried(start, entry.name());
-            }
-        } catch (IllegalStateException e) {
-            throw closedError(e);
-        } catch (InternalError e) {
-            throw memoryFault(e);
-        }
+        return consistently(entry.name(), dir -> copyVector(dir, entry, combined));
     }
 
     private long[][] copyVector(Directory dir, StatsEntry entry, boolean combined)
@@ -620,30 +530,7 @@ public final class StatsSegment implements AutoCloseable {
      */
     public List<String> nameVector(StatsEntry entry) throws StatsException {
         Objects.requireNonNull(entry, "entry");
-        long start = System.nanoTime();
-        try {
-            for (;;) {
-                Directory dir = directory(start);
-                long epoch = beginRead(start, entry.name());
-                if (epoch == dir.epoch()) {
-                    try {
-                        List<String> result = copyNames(dir, entry);
-                        if (endRead(epoch)) {
-                            return result;
-                        }
-                    } catch (StatsFormatException | StatsEntryTypeException | StatsNoSuchEntryException e) {
-                        if (endRead(epoch)) {
-                            throw e;
-                        }
-                    }
-                }
-                retried(start, entry.name());
-            }
-        } catch (IllegalStateException e) {
-            throw closedError(e);
-        } catch (InternalError e) {
-            throw memoryFault(e);
-        }
+        return consistently(entry.name(), dir -> copyNames(dir, entry));
     }
 
     private List<String> copyNames(Directory dir, StatsEntry entry)
@@ -722,7 +609,8 @@ public final class StatsSegment implements AutoCloseable {
      * The batch read behind {@link LbCounterBatch}: one consistent read into {@code acc}, six
      * longs per VIP in the field order of {@link LbCounterValues}. Per counter and per thread,
      * the thread's vector is located and bounds-checked once, then every requested index is
-     * added. Allocates nothing.
+     * added. Allocates nothing: this is the 5 s counters loop's read, so it spells out the loop
+     * of {@link #consistently} rather than pass it a capturing lambda every cycle.
      */
     void readLbCounters(int[] lbIndexes, int[] fibStatsIndexes, long[] acc) throws StatsException {
         long start = System.nanoTime();
@@ -893,6 +781,48 @@ public final class StatsSegment implements AutoCloseable {
                     + " bytes, past the end of the mapping (" + size + " bytes)");
         }
         return len;
+    }
+
+    /** One attempt at a read against {@code dir}, inside {@link #consistently}. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T read(Directory dir) throws StatsFormatException, StatsEntryTypeException, StatsNoSuchEntryException;
+    }
+
+    /**
+     * The epoch protocol around {@code attempt} (vpp-wire.md, stats segment): wait until VPP is
+     * not writing, read, and keep the result only if the epoch did not move meanwhile; else try
+     * again until the lock timeout. An error the attempt throws counts only when the read was
+     * consistent (else it saw a half-written segment, and is retried).
+     *
+     * @param what names the read in a {@link StatsBusyException}
+     * @throws StatsBusyException when VPP kept the segment locked or changing past the lock timeout
+     */
+    private <T> T consistently(String what, Attempt<T> attempt) throws StatsException {
+        long start = System.nanoTime();
+        try {
+            for (;;) {
+                Directory dir = directory(start);
+                long epoch = beginRead(start, what);
+                if (epoch == dir.epoch()) {
+                    try {
+                        T value = attempt.read(dir);
+                        if (endRead(epoch)) {
+                            return value;
+                        }
+                    } catch (StatsFormatException | StatsEntryTypeException | StatsNoSuchEntryException e) {
+                        if (endRead(epoch)) {
+                            throw e;
+                        }
+                    }
+                }
+                retried(start, what);
+            }
+        } catch (IllegalStateException e) {
+            throw closedError(e);
+        } catch (InternalError e) {
+            throw memoryFault(e);
+        }
     }
 
     /** Waits until VPP is not writing, returns the epoch to validate the read against. */
