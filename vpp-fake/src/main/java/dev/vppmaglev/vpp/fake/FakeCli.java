@@ -73,6 +73,16 @@ final class FakeCli {
         }
     }
 
+    /** The IP protocol named at {@code a[i]} ({@code tcp} or {@code udp}, as VPP's lb CLI takes). */
+    private static int protocol(List<String> a, int i) {
+        String proto = i < a.size() ? a.get(i) : "";
+        return switch (proto) {
+            case "tcp" -> 6;
+            case "udp" -> 17;
+            default -> throw new CliError("parse error: 'protocol " + proto + "'");
+        };
+    }
+
     private static int number(List<String> a, int i) {
         if (i >= a.size()) {
             throw new CliError("parse error: '" + String.join(" ", a.subList(i - 1, a.size())) + "'");
@@ -121,14 +131,7 @@ final class FakeCli {
                 case "new_len" -> newLen = number(a, ++i);
                 case "del" -> del = true;
                 case "src_ip_sticky" -> sticky = true;
-                case "protocol" -> {
-                    String proto = i + 1 < a.size() ? a.get(++i) : "";
-                    protocol = switch (proto) {
-                        case "tcp" -> 6;
-                        case "udp" -> 17;
-                        default -> throw new CliError("parse error: 'protocol " + proto + "'");
-                    };
-                }
+                case "protocol" -> protocol = protocol(a, ++i);
                 case "port" -> port = number(a, ++i);
                 case "encap" -> {
                     String e = i + 1 < a.size() ? a.get(++i) : "";
@@ -215,14 +218,7 @@ final class FakeCli {
             switch (t) {
                 case "del" -> del = true;
                 case "flush" -> flush = true;
-                case "protocol" -> {
-                    String proto = i + 1 < a.size() ? a.get(++i) : "";
-                    protocol = switch (proto) {
-                        case "tcp" -> 6;
-                        case "udp" -> 17;
-                        default -> throw new CliError("parse error: 'protocol " + proto + "'");
-                    };
-                }
+                case "protocol" -> protocol = protocol(a, ++i);
                 case "port" -> port = number(a, ++i);
                 case "weight" -> weight = number(a, ++i);
                 default -> {
