@@ -14,12 +14,10 @@ import dev.vppmaglev.vpp.StatsSessionPart;
 import dev.vppmaglev.vpp.VppConnection;
 import dev.vppmaglev.vpp.VppConnectionConfig;
 import dev.vppmaglev.vpp.VppInfo;
-import dev.vppmaglev.vpp.VppSession;
 import dev.vppmaglev.vpp.api.ApiObserver;
 import dev.vppmaglev.vpp.api.VppException;
 import dev.vppmaglev.vpp.api.VppNotConnectedException;
 import dev.vppmaglev.vpp.api.msg.LbConf;
-import dev.vppmaglev.vpp.api.msg.LbVip;
 import dev.vppmaglev.vpp.counters.CountedVip;
 import dev.vppmaglev.vpp.counters.CountersLoop;
 import dev.vppmaglev.vpp.counters.CountersSnapshot;
@@ -37,7 +35,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
@@ -76,17 +73,7 @@ final class VppIntegration implements VppControl, AutoCloseable {
                 CountersLoop.DEFAULT_INTERVAL, clock);
         // The reconciler's reads keep the counters' lb indexes current (no CLI scrape of their own);
         // after a failed sync the counters look them up again (a VIP may have moved unnoticed).
-        LbIndexListener indexes = new LbIndexListener() {
-            @Override
-            public void onLbIndexes(VppSession session, Map<LbVip, Integer> byVip) {
-                counters.lbIndexes(session, byVip);
-            }
-
-            @Override
-            public void onLbIndexesUnknown(VppSession session) {
-                counters.invalidate();
-            }
-        };
+        LbIndexListener indexes = LbIndexListener.of(counters::lbIndexes, session -> counters.invalidate());
         reconciler = new LbReconciler(connection, checker, syncs, indexes, clock, startedAt);
     }
 

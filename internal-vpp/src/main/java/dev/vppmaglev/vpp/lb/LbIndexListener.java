@@ -4,6 +4,9 @@ import dev.vppmaglev.vpp.VppSession;
 import dev.vppmaglev.vpp.api.msg.LbVip;
 
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Told what the reconciler knows of each live VIP's lb index (its pool index: the column of its
@@ -23,6 +26,27 @@ public interface LbIndexListener {
         @Override
         public void onLbIndexesUnknown(VppSession session) {}
     };
+
+    /**
+     * A listener of two callbacks, e.g. {@code LbIndexListener.of(counters::lbIndexes,
+     * session -> counters.invalidate())}: how the daemon wires the counters loop, with neither
+     * package knowing the other.
+     */
+    static LbIndexListener of(BiConsumer<VppSession, Map<LbVip, Integer>> onIndexes, Consumer<VppSession> onUnknown) {
+        Objects.requireNonNull(onIndexes, "onIndexes");
+        Objects.requireNonNull(onUnknown, "onUnknown");
+        return new LbIndexListener() {
+            @Override
+            public void onLbIndexes(VppSession session, Map<LbVip, Integer> indexes) {
+                onIndexes.accept(session, indexes);
+            }
+
+            @Override
+            public void onLbIndexesUnknown(VppSession session) {
+                onUnknown.accept(session);
+            }
+        };
+    }
 
     /**
      * The reconciler's picture of {@code session}'s lb table, complete: every live VIP with its lb

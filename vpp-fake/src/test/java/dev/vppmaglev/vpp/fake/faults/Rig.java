@@ -12,7 +12,6 @@ import dev.vppmaglev.vpp.VppConnectionListener;
 import dev.vppmaglev.vpp.VppSession;
 import dev.vppmaglev.vpp.api.ApiObserver;
 import dev.vppmaglev.vpp.api.VppApiClientConfig;
-import dev.vppmaglev.vpp.api.msg.LbVip;
 import dev.vppmaglev.vpp.counters.CountedVip;
 import dev.vppmaglev.vpp.counters.CountersLoop;
 import dev.vppmaglev.vpp.lb.LbIndexListener;
@@ -78,17 +77,8 @@ final class Rig implements AutoCloseable {
         });
         counters = b.statsSocket == null ? null : new CountersLoop(connection, stats,
                 CountedVip.fromLiveConfig(checker::config), b.countersInterval, Clock.systemUTC());
-        LbIndexListener indexes = counters == null ? LbIndexListener.NONE : new LbIndexListener() {
-            @Override // as VppIntegration does
-            public void onLbIndexes(VppSession session, Map<LbVip, Integer> byVip) {
-                counters.lbIndexes(session, byVip);
-            }
-
-            @Override
-            public void onLbIndexesUnknown(VppSession session) {
-                counters.invalidate();
-            }
-        };
+        LbIndexListener indexes = counters == null ? LbIndexListener.NONE
+                : LbIndexListener.of(counters::lbIndexes, session -> counters.invalidate()); // as VppIntegration does
         reconciler = new LbReconciler(connection, checker, (scope, r) -> syncs.add(new Sync(scope, r)), indexes,
                 Clock.systemUTC(), Instant.now());
         connection.start();

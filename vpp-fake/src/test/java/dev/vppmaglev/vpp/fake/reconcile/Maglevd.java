@@ -8,10 +8,8 @@ import dev.vppmaglev.health.Checker;
 import dev.vppmaglev.vpp.StatsSessionPart;
 import dev.vppmaglev.vpp.VppConnection;
 import dev.vppmaglev.vpp.VppConnectionConfig;
-import dev.vppmaglev.vpp.VppSession;
 import dev.vppmaglev.vpp.VppSessionPart;
 import dev.vppmaglev.vpp.api.ApiObserver;
-import dev.vppmaglev.vpp.api.msg.LbVip;
 import dev.vppmaglev.vpp.counters.CountedVip;
 import dev.vppmaglev.vpp.counters.CountersLoop;
 import dev.vppmaglev.vpp.lb.LbIndexListener;
@@ -74,17 +72,8 @@ final class Maglevd implements AutoCloseable {
                 b.apiObserver, stats == null ? VppSessionPart.NONE : stats, Clock.systemUTC());
         counters = stats == null ? null : new CountersLoop(connection, stats, CountedVip.fromLiveConfig(checker::config),
                 b.countersInterval, Clock.systemUTC());
-        LbIndexListener indexes = counters == null ? LbIndexListener.NONE : new LbIndexListener() {
-            @Override // as VppIntegration does
-            public void onLbIndexes(VppSession session, Map<LbVip, Integer> byVip) {
-                counters.lbIndexes(session, byVip);
-            }
-
-            @Override
-            public void onLbIndexesUnknown(VppSession session) {
-                counters.invalidate();
-            }
-        };
+        LbIndexListener indexes = counters == null ? LbIndexListener.NONE
+                : LbIndexListener.of(counters::lbIndexes, session -> counters.invalidate()); // as VppIntegration does
         reconciler = new LbReconciler(connection, checker, (scope, result) -> syncs.add(new Sync(scope, result)),
                 indexes, b.clock, b.startedAt);
         reconciler.start();
